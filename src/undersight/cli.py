@@ -1,0 +1,106 @@
+"""The command line: parses arguments and calls the packages. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import IO
+
+from undersight import __version__
+
+
+class UserError(Exception):
+    """An error the user caused: printed as one line, exit status 2."""
+
+
+def _open_input(path: str | None) -> IO[bytes]:
+    if path in (None, "-"):
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise UserError(f"{path}: cannot open: {exc.strerror}") from None
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from undersight.extract.jsonl import run
+
+    source = _open_input(args.input)
+    try:
+        stats = run(source, sys.stdout.buffer, max_bytes=args.max_line_bytes)
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    if stats.errors:
+        name = args.input if args.input not in (None, "-") else "<stdin>"
+        print(f"undersight extract: {name}: {stats.errors} of {stats.lines} lines failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import orjson
+
+    from undersight.evaluation import load_gold, score
+    from undersight.present.eval_table import print_report
+
+    for p in args.gold:
+        if not Path(p).exists():
+            raise UserError(f"{p}: no such file or folder")
+    try:
+        gold = load_gold(args.gold)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if not gold:
+        raise UserError(f"{' '.join(args.gold)}: no labelled messages found")
+    report = score(gold)
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        print_report(report, show_errors=args.errors)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="undersight",
+        description="Measured intelligence from cybercrime underground market chatter.",
+    )
+    parser.add_argument("--version", action="version", version=f"undersight {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract offers, prices and contacts from JSONL messages")
+    p.add_argument("input", nargs="?", help="JSONL file; '-' or absent = stdin")
+    p.add_argument(
+        "--max-line-bytes",
+        type=int,
+        default=1 << 20,
+        help="longer input lines get an error line instead of being read (default 1 MiB)",
+    )
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("eval", help="score the extractor against a labelled gold set")
+    p.add_argument("gold", nargs="+", help="gold JSONL files or folders of them")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    p.add_argument("--errors", action="store_true", help="also list every mismatching message")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"undersight: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

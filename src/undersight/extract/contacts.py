@@ -1,0 +1,279 @@
+"""Contact handles and indicators: QQ, WeChat, Telegram, e-mail, phone, URLs,
+domains, IPs and crypto wallets.
+
+Values are normalized (Telegram lower-case without ``@``, phones in E.164,
+URLs and domains refanged with a lower-case host). Wallets are reported only
+when their checksum holds, so a random run of characters is never a wallet.
+Each identifier is reported once, as its most specific type.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import base58
+import bech32
+import phonenumbers
+
+from undersight.model import Contact
+from undersight.text.normalize import Normalized
+
+DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_STOP = r"\s<>\"'`|\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、！？；：“”‘’（）【】《》"
+
+URL = re.compile(
+    rf"(?<![a-z0-9])(?:https?|hxxps?|h\[xx\]ps?|h\*\*ps?|ftp|fxp)(?::|\[:\])//[^{_STOP}]{{1,2048}}"
+    rf"|(?<![a-z0-9.@/])www{DOT}{_LABEL}(?:{DOT}{_LABEL}){{1,6}}(?:[/:?#][^{_STOP}]{{0,2048}})?"
+)
+TELEGRAM_LINK = re.compile(
+    rf"(?<![a-z0-9.])(?:https?://|hxxps?://)?(?:t|telegram){DOT}(?:me|dog)/(?!joinchat|\+|s/)"
+    r"@?([a-z][a-z0-9_]{3,31})(?![a-z0-9_])"
+)
+EMAIL = re.compile(
+    rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
+    rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
+)
+TELEGRAM_AT = re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])")
+TELEGRAM_CUE = re.compile(
+    r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*[:：=]\s*@?"
+    r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
+    r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
+)
+QQ = re.compile(
+    r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
+    r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
+    r"([1-9](?:\s\d){4,10}|[1-9]\d{4,10})(?!\d)"
+)
+WECHAT = re.compile(
+    r"(?:微信号?|威信|薇信|徽信|卫星|v信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
+    r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：]))"
+    r"\s*(?:号|id)?\s*[:：=]?\s*"
+    r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
+)
+PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)")
+PHONE_CN = re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+PHONE_CUE = re.compile(
+    r"(?:电话|手机号?|联系电话|热线|tel|phone|call|whatsapp|wa|☎️?|📞)\s*[:：.]?\s*"
+    r"(\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,5})(?!\d)"
+)
+BTC_BASE58 = re.compile(r"(?<![0-9A-Za-z])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![0-9A-Za-z])")
+BTC_BECH32 = re.compile(r"(?<![0-9a-z])bc1[02-9ac-hj-np-z]{6,87}(?![0-9a-z])")
+ETH = re.compile(r"(?<![0-9a-z])0x[0-9a-f]{40}(?![0-9a-z])")
+TRON = re.compile(r"(?<![0-9A-Za-z])T[1-9A-HJ-NP-Za-km-z]{33}(?![0-9A-Za-z])")
+XMR = re.compile(
+    r"(?<![0-9A-Za-z])[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![0-9A-Za-z])"
+)
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
+DOMAIN = re.compile(
+    rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
+)
+_HAS_DIGIT = re.compile(r"\d")
+_LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
+_REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
+_TRAILING = ".,;:!?)]}>'\"*"
+# Domains that are file names far more often than sites.
+_FILE_LIKE_TLDS = frozenset({"zip", "mov", "md", "py", "sh", "rs", "pl", "so", "js", "ps", "cs"})
+
+
+@lru_cache(maxsize=1)
+def _tlds() -> frozenset[str]:
+    text = resources.files("undersight.lexicon").joinpath("tlds.txt").read_text(encoding="utf-8")
+    return frozenset(x.strip() for x in text.splitlines() if x.strip() and not x.startswith("#"))
+
+
+def refang(value: str) -> str:
+    """Undo the usual defanging: ``hxxp`` -> ``http``, ``[.]`` -> ``.``."""
+    for old, new in _REFANG:
+        value = value.replace(old, new)
+    if value[:4].lower() in ("hxxp", "h[xx", "h**p", "fxp:"):
+        value = re.sub(r"^(?:hxxp|h\[xx\]p|h\*\*p)", "http", value, flags=re.IGNORECASE)
+        value = re.sub(r"^fxp", "ftp", value, flags=re.IGNORECASE)
+    return value
+
+
+def _normalize_url(raw: str) -> str:
+    url = refang(raw)
+    match = re.match(r"([a-zA-Z]+://)?([^/?#]*)(.*)", url, flags=re.DOTALL)
+    if not match:
+        return url
+    scheme, host, rest = match.groups()
+    return f"{(scheme or '').lower()}{host.lower()}{rest}"
+
+
+def _valid_base58(addr: str, versions: tuple[int, ...]) -> bool:
+    try:
+        raw = base58.b58decode_check(addr)
+    except ValueError:
+        return False
+    return len(raw) == 21 and raw[0] in versions
+
+
+def _valid_bech32(addr: str) -> bool:
+    witver, program = bech32.decode("bc", addr)
+    if witver is not None and program is not None:
+        return True
+    # bech32m (BIP-350, taproot): the same polymod with another constant.
+    hrp, data = addr[:2], [bech32.CHARSET.find(c) for c in addr[3:]]
+    if -1 in data or len(data) < 7 or data[0] == 0:
+        return False
+    return bech32.bech32_polymod(bech32.bech32_hrp_expand(hrp) + data) == 0x2BC830A3
+
+
+def _phone_e164(raw: str, region: str | None) -> str | None:
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class _Collector:
+    """Keeps found contacts, refusing ones that overlap an earlier, more specific one."""
+
+    def __init__(self, norm: Normalized):
+        self.norm = norm
+        self.taken: list[tuple[int, int]] = []
+        self.found: list[tuple[int, int, str, str]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.taken)
+
+    def add(self, kind: str, value: str, start: int, end: int, claim: tuple[int, int] | None = None) -> None:
+        self.taken.append(claim or (start, end))
+        self.found.append((start, end, kind, value))
+
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Normalized-text spans of what was found (to mask them from other matching)."""
+        return tuple((start, end) for start, end, _, _ in self.found)
+
+    def contacts(self) -> tuple[Contact, ...]:
+        seen: set[tuple[str, str]] = set()
+        out: list[Contact] = []
+        for start, end, kind, value in sorted(self.found, key=lambda f: (f[0], f[1])):
+            key = (kind, value.lower() if kind in ("email", "domain", "telegram") else value)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Contact(kind, value, self.norm.to_original(start, end)))
+        return tuple(out)
+
+
+def _strip_trailing(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _TRAILING:
+        if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
+            break
+        if text[end - 1] == "]" and text[end - 3 : end] in ("[.]", "[:]"):
+            break
+        end -= 1
+    return end
+
+
+def _links(norm: Normalized, c: _Collector) -> None:
+    lower, cased = norm.lower, norm.cased
+    for m in TELEGRAM_LINK.finditer(lower):
+        c.add("telegram", m.group(1), m.start(), m.end())
+    for m in URL.finditer(lower):
+        start, end = m.start(), _strip_trailing(lower, m.start(), m.end())
+        if not c.free(start, end):
+            continue
+        c.add("url", _normalize_url(cased[start:end]), start, end)
+    for m in EMAIL.finditer(lower):
+        if c.free(m.start(), m.end()):
+            value = f"{m.group(1)}@{refang(m.group(2))}"
+            c.add("email", value, m.start(), m.end())
+
+
+def _handles(norm: Normalized, c: _Collector) -> None:
+    lower, cased = norm.lower, norm.cased
+    for m in TELEGRAM_CUE.finditer(lower):
+        if c.free(*m.span(1)):
+            c.add("telegram", m.group(1), m.start(1), m.end(1))
+    for m in TELEGRAM_AT.finditer(lower):
+        if c.free(*m.span()):
+            c.add("telegram", m.group(1), m.start(), m.end())
+    if _HAS_DIGIT.search(lower) is None and "v" not in lower:
+        return
+    for m in WECHAT.finditer(lower):
+        if c.free(*m.span(1)):
+            c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
+    for m in QQ.finditer(lower):
+        if c.free(*m.span(1)):
+            c.add("qq", m.group(1).replace(" ", ""), m.start(1), m.end(1))
+
+
+def _phones(norm: Normalized, c: _Collector, region: str) -> None:
+    lower = norm.lower
+    if _HAS_DIGIT.search(lower) is None:
+        return
+    for m in PHONE_INTL.finditer(lower):
+        if c.free(*m.span()):
+            value = _phone_e164(m.group(), None)
+            if value:
+                c.add("phone", value, *m.span())
+    for m in PHONE_CN.finditer(lower):
+        if c.free(*m.span()):
+            value = _phone_e164(m.group(), "CN")
+            if value:
+                c.add("phone", value, *m.span())
+    for m in PHONE_CUE.finditer(lower):
+        if c.free(*m.span(1)):
+            value = _phone_e164(m.group(1), region)
+            if value:
+                c.add("phone", value, *m.span(1))
+
+
+def _wallets(norm: Normalized, c: _Collector) -> None:
+    lower, cased = norm.lower, norm.cased
+    if "0x" in lower:
+        for m in ETH.finditer(lower):
+            if c.free(*m.span()):
+                c.add("eth", cased[m.start() : m.end()], *m.span())
+    if "bc1" in lower:
+        for m in BTC_BECH32.finditer(lower):
+            if c.free(*m.span()) and _valid_bech32(m.group()):
+                c.add("btc", m.group(), *m.span())
+    if _LONG_TOKEN.search(cased) is None:
+        return
+    for m in BTC_BASE58.finditer(cased):
+        if c.free(*m.span()) and _valid_base58(m.group(), (0x00, 0x05)):
+            c.add("btc", m.group(), *m.span())
+    for m in TRON.finditer(cased):
+        if c.free(*m.span()) and _valid_base58(m.group(), (0x41,)):
+            c.add("usdt_trc20", m.group(), *m.span())
+    for m in XMR.finditer(cased):
+        if c.free(*m.span()):
+            c.add("xmr", m.group(), *m.span())
+
+
+def _network(norm: Normalized, c: _Collector) -> None:
+    lower = norm.lower
+    if _HAS_DIGIT.search(lower) is not None:
+        for m in IPV4.finditer(lower):
+            if c.free(*m.span()):
+                c.add("ip", refang(m.group()), *m.span())
+    tlds = _tlds()
+    for m in DOMAIN.finditer(lower):
+        tld = m.group(2)
+        if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(*m.span()):
+            continue
+        c.add("domain", refang(m.group(1)), *m.span())
+
+
+def find_contacts(
+    norm: Normalized, chinese: bool
+) -> tuple[tuple[Contact, ...], tuple[tuple[int, int], ...]]:
+    """Every contact in a normalized message, in order of appearance, and
+    the normalized spans they occupy."""
+    collector = _Collector(norm)
+    _links(norm, collector)
+    _wallets(norm, collector)
+    _handles(norm, collector)
+    _phones(norm, collector, "CN" if chinese else "US")
+    _network(norm, collector)
+    return collector.contacts(), collector.spans()

@@ -1,0 +1,189 @@
+"""The extractor: one pure function from a message to an :class:`Extraction`.
+
+``Extractor`` compiles a lexicon once (automata and patterns); ``extract``
+is then deterministic, free of I/O and of shared mutable state, so the CLI,
+the store, the web API and Spark all get identical results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from undersight.extract.contacts import find_contacts
+from undersight.extract.matcher import NEUTRAL, Family, Hit
+from undersight.extract.offer import OfferDecision, decide_offer
+from undersight.extract.prices import PriceFinder
+from undersight.fx import to_usd
+from undersight.lexicon import Lexicon, default_lexicon
+from undersight.model import Evidence, Extraction, Price
+from undersight.text.normalize import Normalized, normalize
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+# What a counted thing is, when the message's category says so.
+CATEGORY_UNITS = {
+    "sms_spam": "message",
+    "bots": "host",
+    "accounts": "account",
+    "stolen_data": "record",
+    "carding": "card",
+    "phone_numbers": "number",
+    "fake_base_station": "device",
+    "traffic_seo": "follower",
+}
+
+
+class Extractor:
+    """A compiled lexicon; call :meth:`extract` on messages."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lex = lexicon or default_lexicon()
+        neutral = [(t, NEUTRAL, "", 0.0) for t in lex.neutral]
+        self.cues = Family(
+            [(t, kind, kind, w) for kind, terms in lex.cues.items() for t, w in terms.items()] + neutral
+        )
+        self.categories = Family(
+            [(t, "category", cid, w) for cid, terms in lex.categories.items() for t, w in terms.items()]
+            + neutral
+        )
+        self.platforms = Family(
+            [(t, "platform", pid, 1.0) for pid, terms in lex.platforms.items() for t in terms] + neutral
+        )
+        self.price_vocab = Family(
+            [(t, "period", p, 1.0) for t, p in lex.periods.items()]
+            + [(t, "not_price", "", 1.0) for t in lex.not_price]
+            + [(t, "price_word", "", 1.0) for t in lex.price_words]
+            + [(t, "unit_noun", u, 1.0) for t, u in lex.unit_nouns.items()]
+        )
+        self.prices = PriceFinder(lex)
+
+    def extract(self, text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
+        """Extract offer, intent, categories, platforms, prices and contacts."""
+        day = parse_date(date)
+        norm = normalize(text)
+        lower = norm.lower
+        chinese = _CJK.search(norm.cased) is not None
+        contacts, contact_spans = find_contacts(norm, chinese)
+
+        cue_hits = _outside(self.cues.scan(lower), contact_spans)
+        category_hits = _outside(self.categories.scan(lower), contact_spans)
+        scores, first_hit = _category_scores(category_hits, lower)
+        top = self._ranked_categories(scores)
+        unit = CATEGORY_UNITS.get(top[0]) if top else None
+        found = self.prices.find(norm, chinese, self.price_vocab.scan(lower), unit)
+
+        decision: OfferDecision = decide_offer(
+            norm, cue_hits, scores, has_price=bool(found), has_contact=bool(contacts)
+        )
+        if not decision.offer:
+            return Extraction(False, None, contacts=contacts, offer_evidence=decision.evidence)
+
+        categories = tuple(
+            Evidence(cid, norm.to_original(*first_hit[cid])) if cid in first_hit else Evidence(cid, (0, 0))
+            for cid in (top or ["other"])
+        )
+        platforms = self._platforms(norm, contact_spans)
+        prices = []
+        for p in found:
+            usd, note = to_usd(p.amount, p.currency, day)
+            prices.append(
+                Price(
+                    amount=p.amount,
+                    amount_max=p.amount_max,
+                    currency=p.currency,
+                    quantity=p.quantity,
+                    unit=p.unit,
+                    period=p.period,
+                    usd=usd,
+                    usd_note=note,
+                    span=norm.to_original(p.start, p.end),
+                )
+            )
+        return Extraction(
+            True,
+            decision.intent,
+            categories=categories,
+            platforms=platforms,
+            prices=tuple(prices),
+            contacts=contacts,
+            offer_evidence=decision.evidence,
+        )
+
+    def _ranked_categories(self, scores: dict[str, float]) -> list[str]:
+        """Categories reaching 1.0, strongest (then most specific) first."""
+        rank = self.lexicon.category_rank
+        ordered = sorted(scores, key=lambda c: (-scores[c], rank.get(c, 50)))
+        chosen = [c for c in ordered if scores[c] >= 1.0]
+        if not chosen and ordered and scores[ordered[0]] >= 0.5:
+            chosen = [ordered[0]]
+        return chosen
+
+    def _platforms(
+        self, norm: Normalized, masked: tuple[tuple[int, int], ...]
+    ) -> tuple[Evidence, ...]:
+        seen: dict[str, Evidence] = {}
+        for hit in _outside(self.platforms.scan(norm.lower), masked):
+            for _, pid, _ in hit.entries:
+                if pid not in seen:
+                    seen[pid] = Evidence(pid, norm.to_original(hit.start, hit.end))
+        if "mobile" in seen and ("android" in seen or "ios" in seen):
+            del seen["mobile"]
+        return tuple(seen.values())
+
+
+def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
+    """Hits not inside a contact (a domain's words are not the message's words)."""
+    if not masked:
+        return hits
+    return [h for h in hits if all(h.end <= s or h.start >= e for s, e in masked)]
+
+
+def _category_scores(
+    hits: list[Hit], lower: str
+) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
+    """Summed weight per category (each distinct term once) and its first span."""
+    scores: dict[str, float] = {}
+    first: dict[str, tuple[int, int]] = {}
+    seen_terms: set[tuple[str, str]] = set()
+    for hit in hits:
+        term = lower[hit.start : hit.end]
+        for _, cid, weight in hit.entries:
+            key = (cid, term)
+            if key in seen_terms:
+                continue
+            seen_terms.add(key)
+            scores[cid] = scores.get(cid, 0.0) + weight
+            first.setdefault(cid, (hit.start, hit.end))
+    return scores, first
+
+
+def parse_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
+    """A posting date from ISO 8601 text, a date or a datetime (UTC date when aware)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return parse_date(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date: {text[:40]!r}") from None
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> Extractor:
+    """The extractor over the bundled lexicon, compiled once."""
+    return Extractor()
+
+
+def extract(text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
+    """Extract structured, evidenced facts from one message (see :class:`Extraction`)."""
+    return default_extractor().extract(text, date)

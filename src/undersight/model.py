@@ -1,0 +1,143 @@
+"""The shared vocabulary: frozen dataclasses every stage passes along.
+
+Spans are ``(start, end)`` character offsets into the ORIGINAL message text,
+end exclusive, so ``text[start:end]`` is the evidence for a field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+CATEGORY_IDS: tuple[str, ...] = (
+    "sms_spam",
+    "fake_base_station",
+    "premium_number",
+    "phone_numbers",
+    "ddos",
+    "bots",
+    "rat",
+    "malware",
+    "dns_attack",
+    "phishing",
+    "web_intrusion",
+    "stolen_data",
+    "carding",
+    "accounts",
+    "money_laundering",
+    "traffic_seo",
+    "fraud",
+    "hosting",
+    "gambling",
+    "drugs",
+    "tutorials",
+    "other",
+)
+INTENTS: tuple[str, ...] = ("sell", "buy", "exchange", "other")
+PLATFORMS: tuple[str, ...] = ("android", "ios", "mobile", "windows", "linux", "macos", "web")
+PERIODS: tuple[str, ...] = ("hour", "day", "week", "month", "quarter", "year", "lifetime")
+CONTACT_TYPES: tuple[str, ...] = (
+    "qq",
+    "wechat",
+    "telegram",
+    "email",
+    "phone",
+    "url",
+    "domain",
+    "btc",
+    "eth",
+    "usdt_trc20",
+    "xmr",
+    "ip",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A label together with the span of text that produced it."""
+
+    label: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One stated price of what a message offers or seeks."""
+
+    amount: float
+    currency: str
+    span: Span
+    amount_max: float | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    period: str | None = None
+    usd: float | None = None
+    usd_note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "amount": self.amount,
+            "amount_max": self.amount_max,
+            "currency": self.currency,
+            "quantity": _plain_number(self.quantity),
+            "unit": self.unit,
+            "period": self.period,
+            "usd": self.usd,
+            "span": list(self.span),
+        }
+        if self.usd_note:
+            out["usd_note"] = self.usd_note
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A contact handle or indicator, normalized, with where it was written."""
+
+    type: str
+    value: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one message."""
+
+    offer: bool
+    intent: str | None
+    categories: tuple[Evidence, ...] = ()
+    platforms: tuple[Evidence, ...] = ()
+    prices: tuple[Price, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    offer_evidence: tuple[Evidence, ...] = field(default=())
+
+    @property
+    def category_ids(self) -> list[str]:
+        return [c.label for c in self.categories]
+
+    @property
+    def platform_ids(self) -> list[str]:
+        return [p.label for p in self.platforms]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields of the ``undersight extract`` JSONL contract (without ``id``)."""
+        return {
+            "offer": self.offer,
+            "intent": self.intent,
+            "categories": self.category_ids,
+            "platforms": self.platform_ids,
+            "prices": [p.to_dict() for p in self.prices],
+            "contacts": [c.to_dict() for c in self.contacts],
+        }
+
+
+def _plain_number(value: float | None) -> float | int | None:
+    """Whole numbers as ints (``5000`` not ``5000.0``) for readable JSON."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value

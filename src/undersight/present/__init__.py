@@ -1,0 +1,1 @@
+"""Human-facing output: terminal tables (reports and the dashboard come later)."""

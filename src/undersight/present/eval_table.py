@@ -1,0 +1,53 @@
+"""Evaluation scores as rich terminal tables."""
+
+from __future__ import annotations
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from undersight.evaluation import Counts, Report
+
+
+def _row(name: str, c: Counts) -> list[str]:
+    return [name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.tp + c.fn)]
+
+
+def print_report(report: Report, show_errors: bool = False, console: Console | None = None) -> None:
+    console = console or Console()
+    s = report.summary()
+    table = Table(title=f"Extraction scores on {report.messages} messages")
+    for col in ("field", "precision", "recall", "F1", "gold n"):
+        table.add_column(col, justify="right" if col != "field" else "left")
+    table.add_row(*_row("offer", report.offer))
+    table.add_row(*_row("categories (micro)", report.category_micro))
+    table.add_row("categories (macro)", "", "", f"{report.category_macro_f1:.3f}", "")
+    table.add_row(*_row("prices", report.prices))
+    table.add_row(*_row("contacts", report.contacts))
+    console.print(table)
+    console.print(
+        f"intent accuracy {s['intent_accuracy']}  ·  quantity right on found prices "
+        f"{s['quantity_accuracy']}  ·  period right {s['period_accuracy']}"
+        + (f"  ·  usd within 2% {s['usd_accuracy']}" if s["usd_accuracy"] is not None else "")
+    )
+    cats = Table(title="Per category (true offers)")
+    for col in ("category", "precision", "recall", "F1", "gold n"):
+        cats.add_column(col, justify="right" if col != "category" else "left")
+    for name, c in sorted(report.categories.items()):
+        cats.add_row(*_row(name, c))
+    console.print(cats)
+    kinds = Table(title="Per contact type")
+    for col in ("type", "precision", "recall", "F1", "gold n"):
+        kinds.add_column(col, justify="right" if col != "type" else "left")
+    for name, c in sorted(report.contact_types.items()):
+        kinds.add_row(*_row(name, c))
+    console.print(kinds)
+    langs = Table(title="Per language (F1)")
+    for col in ("language", "offer", "prices", "contacts"):
+        langs.add_column(col)
+    for lang, fields in sorted(report.by_lang.items()):
+        langs.add_row(lang, *(f"{fields[k].f1:.3f}" for k in ("offer", "prices", "contacts")))
+    console.print(langs)
+    if show_errors:
+        for err in report.errors:
+            console.print(orjson.dumps(err).decode(), markup=False, highlight=False)
