@@ -72,7 +72,7 @@ class Extractor:
         scores, first_hit = _category_scores(category_hits, lower)
         top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
-        found = self.prices.find(norm, chinese, self.price_vocab.scan(lower), unit)
+        found = self.prices.find(norm, chinese, self.price_vocab.scan(lower), unit, contact_spans)
 
         decision: OfferDecision = decide_offer(
             norm, cue_hits, scores, has_price=bool(found), has_contact=bool(contacts)

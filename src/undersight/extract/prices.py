@@ -3,9 +3,11 @@
 Candidates come from one compiled pattern (optional currency before, a
 number in any written form, an optional range, an optional currency after).
 A candidate with a currency is a price unless money-not-for-sale words
-(deposit, loss, turnover...) stand right before it. A bare number is a price
-only with evidence: a price word before it, a per-unit or period marker after
-it, or a package quantity right before it ("5000条300").
+(deposit, loss, turnover...) stand right before it or it counts something
+("BTC 2个"). A bare number is a price only with evidence: a price word before
+it ("价格", "预算", "price"), a per-unit or period marker around it
+("一台 2.8w", "300/月", "天卡 15"), a package quantity right before it
+("5000条300"), or, in Chinese, a written magnitude ("两千", "3w").
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from undersight.text.numbers import parse_number
 
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_CN_MAGNITUDE = "十百千万亿"
 NUMBER = (
     rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|\s?[百千万亿])(?:\d(?![\d.,]))?"
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{1,10}}(?:点[{_CN_DIGITS}]{{1,3}})?)"
 )
 _RANGE_SEP = r"(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
-_CLAUSE_END = re.compile(r"[。！？!?;；\n|]")
+_CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
+_SYMBOLS = frozenset("$¥€£₽₿")
 _TIME_UNITS = {
     "小时": "hour", "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
     "天": "day", "日": "day", "day": "day", "days": "day", "d": "day",
@@ -36,19 +40,33 @@ _TIME_UNITS = {
 }
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
-_NOT_MONEY_AFTER = (
-    "%", "％", "gb", "mb", "kb", "tb", "g", "t", "m", "人", "岁", "号", "点", "楼", "层", "级", "倍",
-    "折", "分", "秒", "分钟", "min", "mins", "sec", "x", "k", "w", "+", "手", "位", "线", "核", "兆",
-    "mbps", "gbps", "ms", "fps", "st", "nd", "rd", "th", "次", "年", "月", "日", "天", "周",
+_NOT_MONEY_AFTER = re.compile(
+    r"(?:%|％|小时|分钟|个月|以上|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
+    r"|[ \t]?(?:%|(?:gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th|years?|months?|weeks?"
+    r"|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
+    r"percent|pages?|sites?|domains?|ips?|threads?|cores?|vouches?)(?![a-z]))"
 )
+_PER_UNIT_BEFORE = re.compile(r"[一单每全整]\s?[台个套条张份件只本克瓶单次号机天]\s{0,2}[:：=]?\s{0,2}$")
+# After a bare magnitude ("5w", "两千"), what a price is followed by.
+_PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
+_QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
+_NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|押金|保证金|定金|流水|turnover|profit|利润|收益)")
+_PER_THOUSAND_BEFORE = re.compile(r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$")
+_VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|每天|一天|月流水)\s{0,2}$")
+_PER_UNIT_AFTER = re.compile(
+    r"\s{0,2}(?:/\s?(?!\d)|每|一[个台条张套份件只次本克瓶单号]|per\s|each|ea\b|a\s(?:piece|pc|unit)|apiece)"
+)
+_MIN_MARKER = re.compile(r"[ \t]?起")
 
 
-def _alternation(words: list[str]) -> str:
+def _alternation(words: list[str], suffix: bool = False) -> str:
     parts = []
     for w in sorted(set(words), key=len, reverse=True):
         escaped = re.escape(w)
         if w[-1].isascii() and w[-1].isalnum():
             escaped += r"(?![a-z0-9])"
+        elif suffix and w[-1] in _SYMBOLS:
+            escaped += r"(?!\s?\d)"  # "£4" after "4K " belongs to the next number
         parts.append(escaped)
     return "(?:" + "|".join(parts) + ")"
 
@@ -67,179 +85,235 @@ class FoundPrice:
     period: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    text: str
+    chinese: bool
+    periods: list[tuple[int, int, str]]
+    not_price_ends: list[int]
+    price_word_ends: list[int]
+    quantities: list[tuple[int, int, float, str]]
+    masked: tuple[tuple[int, int], ...]
+    category_unit: str | None
+
+
 class PriceFinder:
     """Compiled price patterns for one lexicon."""
 
     def __init__(self, lexicon: Lexicon):
         self.lexicon = lexicon
         pre = _alternation(list(lexicon.currency_prefix))
-        suf = _alternation(list(lexicon.currency_suffix))
+        suf = _alternation(list(lexicon.currency_suffix), suffix=True)
         self.candidate = re.compile(
-            rf"(?<![a-z0-9.,_/#@])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{NUMBER})"
-            rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{NUMBER}))?"
+            rf"(?<![a-z0-9.,_/#@+:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{NUMBER})\+?"
+            rf"(?:\s{{0,2}}(?P<suf1>{suf}))?"
+            rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{NUMBER})\+?)?"
             rf"(?:\s{{0,2}}(?P<suf>{suf}))?"
         )
-        classifiers = list(lexicon.classifiers)
-        self.classifier_after = re.compile(r"\s?" + _alternation(classifiers))
-        self.quantity = re.compile(
-            rf"(?<![a-z0-9.])(?P<num>{NUMBER})\s?(?P<cls>{_alternation(classifiers)})"
-        )
+        classifiers = _alternation(list(lexicon.classifiers))
+        ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
+        cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
+        self.classifier_after = re.compile(rf"{cjk_classifiers}|[ \t]?{ascii_classifiers}")
+        self.quantity = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUMBER})\s?(?P<cls>{classifiers})")
+        self.bare_quantity = re.compile(rf"(?<![a-z0-9.$])(?P<num>{NUMBER})\s{{1,2}}(?=[\d$¥€£{_CN_DIGITS}])")
         time_units = _alternation(list(_TIME_UNITS))
-        self.time_after = re.compile(r"\s?(?P<n>)" + time_units)
-        self.time_span = re.compile(rf"(?<![a-z0-9.])(?P<num>\d+|[一两二三四五六七八九十半]+)\s?(?P<u>{time_units})")
-        self.not_money_after = re.compile(r"\s?" + _alternation(list(_NOT_MONEY_AFTER)))
-        self.per_unit_after = re.compile(
-            rf"\s{{0,2}}(?:/|每|一|per\s|each|ea\b|a\s(?:piece|pc|unit)|/pc|/ea)\s{{0,2}}"
-            rf"(?P<qty>{NUMBER})?\s?(?P<cls>{_alternation(classifiers)})?"
+        self.time_span = re.compile(
+            rf"(?<![a-z0-9.])(?P<num>\d+|[一两二三四五六七八九十半]+)\s?(?P<u>{time_units})"
         )
-        self.per_thousand_before = re.compile(r"每\s?(?P<mult>[千万百])\s?(?P<cls>条|个|次|粉)?$")
-        self.for_qty_after = re.compile(
-            rf"\s{{0,2}}(?:for|per|/)\s{{0,2}}(?P<qty>{NUMBER})\s?(?P<cls>{_alternation(classifiers)})"
+        self.per_qty_after = re.compile(
+            rf"\s{{0,2}}(?:/|per\s?|每|for)\s{{0,2}}(?P<qty>{NUMBER})?\s?(?P<k>k|千|万|w)?"
+            rf"\s?(?P<cls>{classifiers})?"
         )
-
-    # -- candidates ---------------------------------------------------------
 
     def find(
-        self, norm: Normalized, chinese: bool, vocab: list[Hit], category_unit: str | None
+        self,
+        norm: Normalized,
+        chinese: bool,
+        vocab: list[Hit],
+        category_unit: str | None,
+        masked: tuple[tuple[int, int], ...] = (),
     ) -> list[FoundPrice]:
+        """Every price in the message, in order of appearance."""
         text = norm.lower
-        if not any(ch.isdigit() or ch in _CN_DIGITS for ch in text):
-            return []
-        periods = [(h.start, h.end, e[1]) for h in vocab for e in h.entries if e[0] == "period"]
-        not_price_ends = [h.end for h in vocab if any(e[0] == "not_price" for e in h.entries)]
-        price_word_ends = [h.end for h in vocab if any(e[0] == "price_word" for e in h.entries)]
-        unit_nouns = {h.start: e[1] for h in vocab for e in h.entries if e[0] == "unit_noun"}
-        quantities = self._quantities(text, unit_nouns)
-
+        ctx = _Context(
+            text=text,
+            chinese=chinese,
+            periods=[(h.start, h.end, e[1]) for h in vocab for e in h.entries if e[0] == "period"],
+            not_price_ends=[h.end for h in vocab if any(e[0] == "not_price" for e in h.entries)],
+            price_word_ends=[h.end for h in vocab if any(e[0] == "price_word" for e in h.entries)],
+            quantities=self._quantities(text, {h.start: e[1] for h in vocab for e in h.entries if e[0] == "unit_noun"}),
+            masked=masked,
+            category_unit=category_unit,
+        )
         out: list[FoundPrice] = []
         prev_end = 0
-        for m in self.candidate.finditer(text):
-            price = self._judge(
-                m, text, chinese, prev_end, periods, not_price_ends, price_word_ends,
-                quantities, category_unit,
-            )
+        pos = 0
+        while True:
+            m = self.candidate.search(text, pos)
+            if m is None:
+                break
+            price, retry = self._judge(m, ctx, prev_end)
             if price is not None:
                 out.append(price)
                 prev_end = price.end
+            pos = retry if retry is not None else max(m.end(), m.start() + 1)
         return out
 
+    # -- one candidate --------------------------------------------------------
+
     def _judge(
-        self,
-        m: re.Match[str],
-        text: str,
-        chinese: bool,
-        prev_end: int,
-        periods: list[tuple[int, int, str]],
-        not_price_ends: list[int],
-        price_word_ends: list[int],
-        quantities: list[tuple[int, int, float, str]],
-        category_unit: str | None,
-    ) -> FoundPrice | None:
-        lex = self.lexicon
+        self, m: re.Match[str], ctx: _Context, prev_end: int
+    ) -> tuple[FoundPrice | None, int | None]:
+        lex, text = self.lexicon, ctx.text
         start, end = m.start(), m.end()
+        if any(start < e and end > s for s, e in ctx.masked):
+            # inside a contact (QQ digits, a phone, an IP): retry after the number
+            return None, m.end("num")
         raw_num, raw_num2 = m.group("num"), m.group("num2")
-        pre, pre2, suf = m.group("pre"), m.group("pre2"), m.group("suf")
-        cjk_number = raw_num[0] in _CN_DIGITS
-        if not (pre or suf or pre2) and m.group("num2") is None and raw_num.strip() in ("", "."):
-            return None
-        currency = None
-        factor = 1.0
+        pre, pre2, suf1, suf = m.group("pre"), m.group("pre2"), m.group("suf1"), m.group("suf")
+        if raw_num2 is None and suf1 and not suf:
+            suf, suf1 = suf1, None
+        raw_num, cut = _trim_chinese(raw_num, text, m.end("num"))
+        if cut:
+            end = m.end("num") - cut
+            raw_num2 = pre2 = suf = suf1 = None
+        currency, factor, factor_max = None, 1.0, 1.0
         if pre:
             currency = lex.currency_prefix[pre]
         elif pre2:
             currency = lex.currency_prefix[pre2]
+        for word in (suf1, suf):
+            if word is None:
+                continue
+            word_currency = lex.currency_suffix[word]
+            if currency is None or word not in ("元", "块", "块钱"):
+                currency = word_currency  # "台币350元" stays TWD
+        if suf1:
+            factor = lex.subunits.get(suf1, 1.0)
         if suf:
-            currency = lex.currency_suffix[suf]
-            factor = lex.subunits.get(suf, 1.0)
-            if suf in ("块", "米") and (cjk_number and not text.startswith("钱", end)):
-                return None
-            if suf == "u" and not chinese and text[m.start("suf") - 1 : m.start("suf")].isspace():
-                return None
+            factor_max = lex.subunits.get(suf, 1.0)
+            if not suf1:
+                factor = factor_max
         amount = parse_number(raw_num)
         if amount is None:
-            return None
+            return None, None
+        amount *= factor
         amount_max = parse_number(raw_num2) if raw_num2 else None
-        if raw_num2 and (amount_max is None or amount_max <= amount):
-            # not a range after all (a date, a phone number...): keep the first number only
-            if currency is None:
-                return None
-            amount_max = None
-            end = m.end("num") if not suf else end
+        if raw_num2 is not None:
+            if amount_max is not None and amount_max * factor_max > amount:
+                amount_max *= factor_max
+                amount = _share_magnitude(raw_num, amount, raw_num2, amount_max)
+            else:
+                # not a range ("2019 — $8", a date): judge the second part on its own
+                return None, m.start("pre2") if pre2 else m.start("num2")
+        cjk_number = raw_num[0] in _CN_DIGITS
+        if suf in ("块", "米") and not suf1 and cjk_number and not text.startswith("钱", end):
+            if _CN_MAGNITUDE not in raw_num and not any(c in _CN_MAGNITUDE for c in raw_num):
+                return None, None  # "一块板子": a piece, not a yuan
+        if "米" in (suf, suf1) and (
+            re.search(r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$", text[max(0, start - 8) : start])
+            or re.match(r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") :][1:])
+        ):
+            return None, None  # metres, not money
+        if suf == "u" and not ctx.chinese and text[m.start("suf") - 1 : m.start("suf")].isspace():
+            return None, None
         if not suf and end < len(text) and text[end].isascii() and text[end].isalnum():
-            return None  # part of a longer token: "btc 1A1zP1...", "v2ray"
-        if self._blocked_by(start, text, not_price_ends):
-            return None
-
-        if currency is None:
-            if cjk_number or not self._bare_is_price(
-                m, text, raw_num, periods, price_word_ends, quantities, prev_end
-            ):
-                return None
-            currency = "CNY" if chinese else "USD"
-        elif raw_num.endswith("m") and currency is None:
-            return None
+            return None, None  # part of a longer token: "btc 1A1zP1...", "v2ray"
+        if re.match(r"\s?=", text[end : end + 2]) or text.startswith("档", end):
+            return None, None  # "1U = 7.25元": a rate's unit; "10元档": a tier
+        if _NOT_PRICE_AFTER.match(text, end):
+            return None, None  # "$1,000 deposit"
+        if self._blocked(start, ctx):
+            return None, None
+        if currency is not None:
+            if not suf and self.classifier_after.match(text, end):
+                return None, None  # "BTC 2个": counts coins
+            if raw_num.endswith("m") and not pre:
+                return None, None
+        else:
+            if not self._bare_is_price(m, raw_num, amount, ctx, prev_end, end):
+                return None, None
+            currency = "CNY" if ctx.chinese else "USD"
         if amount <= 0:
-            return None
-        amount = round(amount * factor, 8)
+            return None, None
+        amount = round(amount, 8)
         if amount_max is not None:
-            amount_max = round(amount_max * factor, 8)
+            amount_max = round(amount_max, 8)
+        quantity, unit = self._quantity(start, end, ctx, prev_end)
+        period = self._period(start, end, ctx, prev_end)
+        return FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period), None
 
-        quantity, unit = self._quantity(start, end, text, prev_end, quantities, category_unit)
-        period = self._period(start, end, text, prev_end, periods)
-        return FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period)
+    def _counts_next(self, start: int, end: int, text: str) -> bool:
+        """A bare number directly followed by a bare price is that price's quantity."""
+        q = self.bare_quantity.match(text, start)
+        if q is None or q.end() < end:
+            return False
+        following = re.match(NUMBER, text[q.end() : q.end() + 16])
+        if following is None:
+            return True
+        after = q.end() + following.end()
+        return not (self.classifier_after.match(text, after) or _NOT_MONEY_AFTER.match(text, after))
 
-    # -- evidence for bare numbers -------------------------------------------
+    def _blocked(self, start: int, ctx: _Context) -> bool:
+        """Money that is not a price: a deposit, a loss, turnover... right before."""
+        for e in ctx.not_price_ends:
+            if start - 8 <= e <= start and not _CLAUSE_END.search(ctx.text, e, start):
+                if not re.search(r"[\d,，]", ctx.text[e:start]):
+                    return True
+        return False
 
     def _bare_is_price(
-        self,
-        m: re.Match[str],
-        text: str,
-        raw_num: str,
-        periods: list[tuple[int, int, str]],
-        price_word_ends: list[int],
-        quantities: list[tuple[int, int, float, str]],
-        prev_end: int,
+        self, m: re.Match[str], raw_num: str, amount: float, ctx: _Context, prev_end: int, end: int
     ) -> bool:
-        start, end = m.start(), m.end()
+        text, start = ctx.text, m.start()
         digits = re.sub(r"\D", "", raw_num.split(".")[0])
         if raw_num.endswith("m"):
             return False
-        if self.not_money_after.match(text, end) or self.classifier_after.match(text, end):
-            # "5000条", "30天", "10%": a count, not money - unless a per-unit slash follows a price word
-            return False
-        if text.startswith(":", end) or text[start - 1 : start] in (":", "：") and re.match(r"\d", text[start - 3 : start - 1] or "x"):
-            return False
+        if _NOT_MONEY_AFTER.match(text, end) or self.classifier_after.match(text, end):
+            return False  # "5000条", "30天", "10%": a count, not money
+        if text.startswith(":", end) or (text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()):
+            return False  # a time of day
         if len(digits) >= 6 and "," not in raw_num:
-            return False
-        if re.fullmatch(r"(?:19|20)\d\d", digits) and not raw_num.endswith(("k", "w")):
-            return False
-        after = text[end : end + 12]
-        if self.per_unit_after.match(text, end) and re.match(r"\s{0,2}(?:/|每|per\s|each|ea\b|一[个台条张套份件只次])", after):
-            return True
-        if any(ps - end <= 2 and ps >= end for ps, _, _ in periods):
-            return True
+            return False  # a QQ number, a phone, an order id
+        if re.fullmatch(r"(?:19|20)\d\d", digits) and re.match(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]):
+            return False  # a year
+        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(text, 0, start):
+            return False  # "日发2w", "10万+": volumes, not prices
+        if _QUANTITY_BEFORE.search(text, max(0, start - 6), start):
+            return False  # "per 1k", "/1000": the quantity of the price before
+        if self._counts_next(start, end, text):
+            return False  # "1千 一百五": the first number counts, the second prices
+        head = text[max(prev_end, start - 12) : start]
+        if _PER_UNIT_BEFORE.search(head):
+            return True  # "一台 2.8w", "单张8"
         window_start = max(prev_end, start - 6)
-        if any(window_start <= e <= start and not _CLAUSE_END.search(text, e, start) for e in price_word_ends):
-            gap = text[max(window_start, 0) : start]
-            if not re.search(r"\d", gap):
-                return True
-        if any(pe <= start and pe >= start - 3 for _, pe, _ in periods):
-            return True
-        for qs, qe, _, _ in quantities:
-            if qe <= start and qe >= max(prev_end, start - 10) and qs >= prev_end:
-                if not _CLAUSE_END.search(text, qe, start):
-                    return True
-        return False
+        for e in ctx.price_word_ends:
+            if window_start <= e <= start and not re.search(r"[\d。!?;；\n]", text[e:start]):
+                return True  # "价格300", "预算2k", "price: 50"
+        if not ctx.chinese:
+            return False
+        cn_magnitude = raw_num[0] in _CN_DIGITS and any(c in _CN_MAGNITUDE for c in raw_num)
+        if raw_num[0] in _CN_DIGITS and not cn_magnitude:
+            return False
+        if _PER_UNIT_AFTER.match(text, end) or _MIN_MARKER.match(text, end):
+            return True  # "300/月", "3元一条", "500起"
+        if any(end <= ps <= end + 2 for ps, _, _ in ctx.periods):
+            return True  # "300包月"
+        if any(start - 3 <= pe <= start for _, pe, _ in ctx.periods):
+            return True  # "月租300", "天卡 15"
+        for qs, qe, value, _ in ctx.quantities:
+            if qs >= prev_end and start - 10 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
+                if value > 1:
+                    return len(digits) < 5  # "5000条300", "100个肉鸡50"
+        if thousand_before(text, prev_end, start):
+            return True  # "每千条20"
+        if len(digits) >= 5 or not _PRICE_END.match(text, end):
+            return False  # "日发2w", "10万+", "3w节点": volumes, not prices
+        if cn_magnitude and amount >= 100:
+            return True  # "两千", "三百五"
+        return bool(re.search(r"[kw万千]$", raw_num)) and amount >= 100  # "5k", "3w"
 
-    def _blocked_by(self, start: int, text: str, not_price_ends: list[int]) -> bool:
-        for e in not_price_ends:
-            if start - 8 <= e <= start and not _CLAUSE_END.search(text, e, start):
-                gap = text[e:start]
-                if not re.search(r"[\d,，]", gap):
-                    return True
-        return False
-
-    # -- quantity and period --------------------------------------------------
+    # -- quantity and period ----------------------------------------------------
 
     def _quantities(self, text: str, unit_nouns: dict[int, str]) -> list[tuple[int, int, float, str]]:
         found = []
@@ -256,80 +330,93 @@ class PriceFinder:
             noun_start = q.end()
             while noun_start < len(text) and text[noun_start] == " ":
                 noun_start += 1
-            unit = unit_nouns.get(noun_start, unit) if unit in ("item", "message") else unit
+            if unit in ("item", "message"):
+                unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
+        for q in self.bare_quantity.finditer(text):
+            value = parse_number(q.group("num"))
+            if value is not None and value > 1:
+                found.append((q.start(), q.end("num"), value, ""))
+        found.sort()
         return found
 
-    def _quantity(
-        self,
-        start: int,
-        end: int,
-        text: str,
-        prev_end: int,
-        quantities: list[tuple[int, int, float, str]],
-        category_unit: str | None,
-    ) -> tuple[float | None, str | None]:
-        after = self.for_qty_after.match(text, end)
-        if after:
-            value = parse_number(after.group("qty"))
-            if value is not None:
-                return (value if value != 1 else None), self.lexicon.classifiers[after.group("cls")]
-        per = re.match(
-            rf"\s{{0,2}}(?:/|per\s?|每)\s{{0,2}}(?P<qty>{NUMBER})?\s?(?P<k>k|千|万|w)?(?P<rest>[^\s\d]{{0,4}})",
-            text[end : end + 20],
-        )
-        if per and (per.group("qty") or per.group("k")):
+    def _quantity(self, start: int, end: int, ctx: _Context, prev_end: int) -> tuple[float | None, str | None]:
+        text, default_unit = ctx.text, ctx.category_unit
+        per = self.per_qty_after.match(text, end)
+        if per and (per.group("qty") or per.group("k")) and not re.match(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)", text[end:]):
             value = parse_number(per.group("qty")) if per.group("qty") else 1.0
-            if value is not None:
-                k = per.group("k")
-                value *= {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}.get(k or "", 1.0)
-                unit = None
-                for cls, u in self.lexicon.classifiers.items():
-                    if per.group("rest").startswith(cls):
-                        unit = u
-                        break
-                return (value if value != 1 else None), unit or category_unit
-        if per or re.match(r"\s{0,2}(?:一[条个台张套份件只]|each|ea\b|a piece|apiece)", text[end : end + 12]):
-            return None, category_unit
-        head = text[max(prev_end, start - 8) : start]
-        thousand = self.per_thousand_before.search(head.rstrip(" :：,，"))
+            if value is not None and (per.group("cls") or per.group("k") or "for" not in per.group()):
+                value *= {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}.get(per.group("k") or "", 1.0)
+                unit = self.lexicon.classifiers.get(per.group("cls") or "", default_unit)
+                return (value if value != 1 else None), unit
+        if _PER_UNIT_AFTER.match(text, end):
+            return None, default_unit
+        thousand = thousand_before(text, prev_end, start)
         if thousand:
-            return {"千": 1e3, "万": 1e4, "百": 1e2}[thousand.group("mult")], category_unit
+            return {"千": 1e3, "万": 1e4, "百": 1e2}[thousand.group("mult")], default_unit
+        if _PER_UNIT_BEFORE.search(text[max(prev_end, start - 12) : start]):
+            return None, default_unit
         best = None
-        for qs, qe, value, unit in quantities:
-            if qs >= prev_end and start - 10 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
-                best = (value, unit)
+        for qs, qe, value, unit in ctx.quantities:
+            if qs >= prev_end and start - 12 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
+                best = (value, unit or default_unit)
             elif qs >= end:
                 break
         if best is not None:
             value, unit = best
             return (value if value != 1 else None), unit
-        return None, category_unit
+        return None, default_unit
 
-    def _period(
-        self, start: int, end: int, text: str, prev_end: int, periods: list[tuple[int, int, str]]
-    ) -> str | None:
-        after = [(ps, pe, p) for ps, pe, p in periods if end <= ps <= end + 3]
-        for ps, pe, period in after:
-            labels_next_price = re.match(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]", text[pe : pe + 4])
-            if not _CLAUSE_END.search(text, end, ps) and not labels_next_price:
-                return period
-        time = self.time_span.match(text, end + (1 if text[end : end + 1] in "/ " else 0))
-        if time and (text[end : end + 1] == "/" or time.start() - end <= 1):
-            return _time_to_period(time.group("num"), time.group("u"))
-        before = [(ps, pe, p) for ps, pe, p in periods if max(prev_end, start - 6) <= pe <= start]
+    def _period(self, start: int, end: int, ctx: _Context, prev_end: int) -> str | None:
+        text, periods = ctx.text, ctx.periods
+        for ps, pe, period in periods:
+            if end <= ps <= end + 3 and not _CLAUSE_END.search(text, end, ps):
+                if not re.match(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]", text[pe : pe + 4]):
+                    return period  # "300/月", "$81/month" - not a label of the next price
+        gap = re.match(r"\s?(?:/|for|per)?\s?", text[end : end + 6])
+        time = self.time_span.match(text, end + (gap.end() if gap else 0))
+        if time and time.start() - end <= 5:
+            found = _time_to_period(time.group("num"), time.group("u"))
+            if found:
+                return found
+        before = [p for ps, pe, p in periods if max(prev_end, start - 6) <= pe <= start]
         if before:
-            return before[-1][2]
+            return before[-1]
         slash = re.match(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})", text[end : end + 8])
         if slash:
             unit = slash.group("u")
             for key, value in _TIME_UNITS.items():
-                if unit == key or unit.startswith(key) and not unit[len(key):len(key) + 1].isalpha():
+                if unit == key or (unit.startswith(key) and not unit[len(key) : len(key) + 1].isalpha()):
                     return value
         for t in self.time_span.finditer(text, max(prev_end, start - 8), start):
             if t.end() >= start - 2:
                 return _time_to_period(t.group("num"), t.group("u"))
         return None
+
+
+def thousand_before(text: str, prev_end: int, start: int) -> re.Match[str] | None:
+    """"每千条20": a per-thousand price, its quantity written before it."""
+    return _PER_THOUSAND_BEFORE.search(text[max(prev_end, start - 8) : start])
+
+
+def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
+    """"三百五一天" reads as 三百五 + 一天: give back a trailing 一 that starts a measure."""
+    if len(raw) > 1 and raw[-1] == "一" and raw[0] in _CN_DIGITS:
+        following = text[num_end : num_end + 1]
+        if following and following in "个台条张套份件只次本克瓶单号天月年周":
+            return raw[:-1], 1
+    return raw, 0
+
+
+def _share_magnitude(raw: str, amount: float, raw_max: str, amount_max: float) -> float:
+    """"5-8k" means 5000-8000: the lower end borrows the upper end's multiplier."""
+    mult = re.search(r"([kwm]|[百千万亿])$", raw_max)
+    if mult and not re.search(r"[kwm百千万亿]", raw) and amount_max / amount >= 10:
+        factor = {"k": 1e3, "w": 1e4, "m": 1e6, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[mult.group(1)]
+        if amount * factor <= amount_max:
+            return amount * factor
+        return amount
+    return amount
 
 
 def _time_to_period(raw: str, unit_word: str) -> str | None:
@@ -343,6 +430,4 @@ def _time_to_period(raw: str, unit_word: str) -> str | None:
     for period, target in (("hour", 1 / 24), ("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365)):
         if abs(days - target) <= target * 0.04 + 1e-9:
             return period
-    if unit == "month" and value == 1:
-        return "month"
     return None

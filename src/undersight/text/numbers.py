@@ -28,6 +28,8 @@ def parse_number(raw: str) -> float | None:
         return None
     if _ARABIC.fullmatch(s):
         return float(s)
+    if s[-1] in "一二两三四五六七八九" and s[0].isdigit():  # "1百五" = 1百5
+        s = s[:-1] + str("一二三四五六七八九".find(s[-1].replace("两", "二")) + 1)
     match = _WITH_MULTIPLIER.fullmatch(s)
     if match:
         head, mult, tail = match.groups()
