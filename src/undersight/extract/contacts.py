@@ -38,15 +38,16 @@ EMAIL = re.compile(
 )
 TELEGRAM_AT = re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])")
 TELEGRAM_CUE = re.compile(
-    r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*[:：=]\s*@?"
+    r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"
     r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
     r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
 )
 QQ = re.compile(
     r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
     r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
-    r"([1-9](?:\s\d){4,10}|[1-9]\d{4,10})(?!\d)"
+    r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
 )
+QQ_AFTER = re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]?\s?(?:qq|扣扣|企鹅)(?![a-z0-9])")
 WECHAT = re.compile(
     r"(?:微信号?|威信|薇信|徽信|卫星|v信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
     r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：]))"
@@ -124,11 +125,14 @@ def _valid_bech32(addr: str) -> bool:
 
 
 def _phone_e164(raw: str, region: str | None) -> str | None:
+    """E.164 form; an explicit ``+`` country code needs a possible number,
+    a bare national one a valid number (so digit runs are not phones)."""
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(number):
+    check = phonenumbers.is_possible_number if raw.lstrip().startswith("+") else phonenumbers.is_valid_number
+    if not check(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -182,7 +186,11 @@ def _links(norm: Normalized, c: _Collector) -> None:
         start, end = m.start(), _strip_trailing(lower, m.start(), m.end())
         if not c.free(start, end):
             continue
-        c.add("url", _normalize_url(cased[start:end]), start, end)
+        value = _normalize_url(cased[start:end])
+        if "://" not in value and not re.search(r"[/?#]", value):
+            c.add("domain", value.lower(), start, end)  # "www.example.com": a domain
+        else:
+            c.add("url", value, start, end)
     for m in EMAIL.finditer(lower):
         if c.free(m.start(), m.end()):
             value = f"{m.group(1)}@{refang(m.group(2))}"
@@ -197,14 +205,38 @@ def _handles(norm: Normalized, c: _Collector) -> None:
     for m in TELEGRAM_AT.finditer(lower):
         if c.free(*m.span()):
             c.add("telegram", m.group(1), m.start(), m.end())
-    if _HAS_DIGIT.search(lower) is None and "v" not in lower:
-        return
     for m in WECHAT.finditer(lower):
         if c.free(*m.span(1)):
             c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
-    for m in QQ.finditer(lower):
+    for m in QQ_AFTER.finditer(lower):
         if c.free(*m.span(1)):
-            c.add("qq", m.group(1).replace(" ", ""), m.start(1), m.end(1))
+            c.add("qq", m.group(1), *m.span(1))
+    for m in QQ.finditer(lower):
+        number = _qq_number(m.group(1))
+        if number is None:
+            continue
+        start = m.start(1)
+        end = start + number[1]
+        if c.free(start, end):
+            c.add("qq", number[0], start, end)
+
+
+def _qq_number(raw: str) -> tuple[str, int] | None:
+    """A QQ number (5-11 digits) and its length in ``raw``, spaced or grouped
+    ("1 2 3 4 5 6", "7755 3311 02"); a complete first group stands alone."""
+    groups = re.split(r"[ \t]", raw)
+    if len(groups[0]) >= 5:
+        digits, used = groups[0], len(groups[0])
+    else:
+        digits, used = "", 0
+        for g in groups:
+            if len(digits) + len(g) > 11:
+                break
+            digits += g
+            used += len(g) + (1 if used else 0)
+    if not 5 <= len(digits) <= 11 or len(digits) > 11:
+        return None
+    return digits, used
 
 
 def _phones(norm: Normalized, c: _Collector, region: str) -> None:
