@@ -35,6 +35,12 @@ CATEGORY_UNITS = {
 }
 
 
+# A secondary category must reach this share of the strongest one's score.
+RELATIVE_FLOOR = 0.4
+# Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
+_NEGATED = re.compile(r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)[\s/、,，]{0,2}$")
+
+
 class Extractor:
     """A compiled lexicon; call :meth:`extract` on messages."""
 
@@ -80,6 +86,8 @@ class Extractor:
         if not decision.offer:
             return Extraction(False, None, contacts=contacts, offer_evidence=decision.evidence)
 
+        if decision.intent == "exchange" and "money_laundering" not in top:
+            top = ["money_laundering", *top]  # currency exchange and OTC
         categories = tuple(
             Evidence(cid, norm.to_original(*first_hit[cid])) if cid in first_hit else Evidence(cid, (0, 0))
             for cid in (top or ["other"])
@@ -112,10 +120,13 @@ class Extractor:
         )
 
     def _ranked_categories(self, scores: dict[str, float]) -> list[str]:
-        """Categories reaching 1.0, strongest (then most specific) first."""
+        """Categories reaching 1.0 and a share of the strongest, strongest
+        (then most specific) first: a DDoS ad naming its gambling-site
+        target is not a gambling offer."""
         rank = self.lexicon.category_rank
         ordered = sorted(scores, key=lambda c: (-scores[c], rank.get(c, 50)))
-        chosen = [c for c in ordered if scores[c] >= 1.0]
+        floor = max(1.0, RELATIVE_FLOOR * scores[ordered[0]]) if ordered else 1.0
+        chosen = [c for c in ordered if scores[c] >= floor]
         if not chosen and ordered and scores[ordered[0]] >= 0.5:
             chosen = [ordered[0]]
         return chosen
@@ -149,6 +160,8 @@ def _category_scores(
     seen_terms: set[tuple[str, str]] = set()
     for hit in hits:
         term = lower[hit.start : hit.end]
+        if _NEGATED.search(lower, max(0, hit.start - 8), hit.start):
+            continue
         for _, cid, weight in hit.entries:
             key = (cid, term)
             if key in seen_terms:
