@@ -25,6 +25,21 @@ _SWAP = re.compile(
     r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
     r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
 )
+_CURRENCY = (
+    r"(?:usdt|u|btc|bitcoin|eth|ltc|xmr|trx|人民币|rmb|现金|cash|paypal|pp|skrill|payoneer|支付宝|微信|"
+    r"银行卡|usd|eur|美金|美元|港币|台币|gift ?cards?)"
+)
+# 收U出U, 收ETH 出人民币, selling 2 BTC for cash, buying Payoneer ... paying in USDT
+_PAIRED = re.compile(
+    rf"(?:收|出|买|卖)\s?{_CURRENCY}.{{0,12}}(?:收|出|换|兑)\s?{_CURRENCY}"
+    rf"|(?:selling|buying|sell|buy)\s+(?:my\s+)?[\d.,]*\s?(?:k\s)?{_CURRENCY}\b.{{0,40}}?"
+    rf"(?:\bfor\b|paying in|pay in|in exchange for)\s+(?:your\s+)?[\d.,$€£]*\s?{_CURRENCY}(?![a-z])"
+    rf"|\bmy\s+[\d.,$€£]*\s?{_CURRENCY}\b.{{0,20}}\bfor\s+your\b"
+)
+# Asking who sells something is a buy request, not a question to discount.
+_REQUEST_QUESTION = re.compile(r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)")
+# Leading position of a message: where WTB/求购/收 decide the intent.
+_LEAD = re.compile(r"^[\s\W_]{0,6}")
 _HAVE_WANT = re.compile(r"\[h\].{0,80}\[w\]|\bhave\b.{0,60}\bwant\b|\(h\).{0,80}\(w\)")
 
 
@@ -44,7 +59,10 @@ def decide_offer(
     has_contact: bool,
 ) -> OfferDecision:
     """Decide offer and intent from the cues found in a message."""
-    totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "chatter": 0.0}
+    totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
+    lower = norm.lower
+    lead_end = _LEAD.match(lower).end() + 1  # type: ignore[union-attr]
+    request = _REQUEST_QUESTION.search(lower) is not None
     evidence: list[Evidence] = []
     seen: set[str] = set()
     for hit in cue_hits:
@@ -54,14 +72,19 @@ def decide_offer(
             if key in seen:
                 continue
             seen.add(key)
+            if kind in ("sell", "buy") and hit.start <= lead_end:
+                weight *= 2.0  # "收…", "WTB …", "出售…" opening the message
+            if kind == "chatter" and request and term in ("吗", "?", "呢"):
+                continue  # "有人出金吗?" asks for a seller
             totals[kind] = totals.get(kind, 0.0) + weight
             evidence.append(Evidence(kind, norm.to_original(hit.start, hit.end)))
 
-    swap = _SWAP.search(norm.lower) is not None or _HAVE_WANT.search(norm.lower) is not None
-    if swap:
+    if _HAVE_WANT.search(lower) or _PAIRED.search(lower):
+        totals["exchange"] += 3.0  # both sides of a swap are named
+    elif _SWAP.search(lower):
         totals["exchange"] += 1.5
 
-    intent_strength = totals["sell"] + totals["buy"] + totals["exchange"]
+    intent_strength = totals["sell"] + totals["buy"] + totals["exchange"] + totals["other"]
     best_category = max(category_scores.values(), default=0.0)
     score = (
         0.8 * min(intent_strength, 3.0)
@@ -75,6 +98,8 @@ def decide_offer(
         return OfferDecision(False, None, score, tuple(evidence))
     if totals["exchange"] >= 1.5 and totals["exchange"] >= max(totals["sell"], totals["buy"]) * 0.6:
         intent = "exchange"
+    elif totals["other"] >= 1.5 and totals["other"] >= max(totals["sell"], totals["buy"]) * 0.8:
+        intent = "other"  # a job or partnership, not a product
     elif totals["buy"] > totals["sell"]:
         intent = "buy"
     else:

@@ -96,7 +96,7 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
         rank[cid] = int((spec or {}).get("rank", 50))
 
     cues_doc = docs["cues.yaml"]
-    cues = {k: _weights(cues_doc.get(k), f"cues.yaml:{k}") for k in ("sell", "buy", "exchange", "chatter")}
+    cues = {k: _weights(cues_doc.get(k), f"cues.yaml:{k}") for k in ("sell", "buy", "exchange", "other", "chatter")}
     neutral = tuple(_norm(t) for t in cues_doc.get("neutral") or ())
 
     prices = docs["prices.yaml"]
