@@ -73,6 +73,10 @@ DOMAIN = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
 _HAS_DIGIT = re.compile(r"\d")
+_TELEGRAM_GATE = re.compile(r"tg|tele|电报|飞机|✈")
+_WECHAT_GATE = re.compile(r"微|威信|薇|徽信|卫星|v信|vx|wx|we ?chat|weixin|[+加]v|(?<![a-z])v\s*[:：]")
+_QQ_GATE = re.compile(r"q|扣|企鹅|球球|口口|抠|群")
+_DOTTED = re.compile(r"[a-z0-9][a-z0-9\-_.\[\]{}()]*(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9\-_.\[\]{}()]*")
 _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
 _REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
 _TRAILING = ".,;:!?)]}>'\"*"
@@ -180,9 +184,14 @@ def _strip_trailing(text: str, start: int, end: int) -> int:
 
 def _links(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    for m in TELEGRAM_LINK.finditer(lower):
-        c.add("telegram", m.group(1), m.start(), m.end())
-    for m in URL.finditer(lower):
+    if "me/" in lower or "dog/" in lower:
+        for m in TELEGRAM_LINK.finditer(lower):
+            c.add("telegram", m.group(1), m.start(), m.end())
+    if "//" not in lower and "www" not in lower:
+        urls = ()
+    else:
+        urls = URL.finditer(lower)
+    for m in urls:
         start, end = m.start(), _strip_trailing(lower, m.start(), m.end())
         if not c.free(start, end):
             continue
@@ -191,6 +200,8 @@ def _links(norm: Normalized, c: _Collector) -> None:
             c.add("domain", value.lower(), start, end)  # "www.example.com": a domain
         else:
             c.add("url", value, start, end)
+    if "@" not in lower and "at]" not in lower and "at)" not in lower:
+        return
     for m in EMAIL.finditer(lower):
         if c.free(m.start(), m.end()):
             value = f"{m.group(1)}@{refang(m.group(2))}"
@@ -199,15 +210,20 @@ def _links(norm: Normalized, c: _Collector) -> None:
 
 def _handles(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    for m in TELEGRAM_CUE.finditer(lower):
-        if c.free(*m.span(1)):
-            c.add("telegram", m.group(1), m.start(1), m.end(1))
-    for m in TELEGRAM_AT.finditer(lower):
-        if c.free(*m.span()):
-            c.add("telegram", m.group(1), m.start(), m.end())
-    for m in WECHAT.finditer(lower):
-        if c.free(*m.span(1)):
-            c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
+    if _TELEGRAM_GATE.search(lower):
+        for m in TELEGRAM_CUE.finditer(lower):
+            if c.free(*m.span(1)):
+                c.add("telegram", m.group(1), m.start(1), m.end(1))
+    if "@" in lower:
+        for m in TELEGRAM_AT.finditer(lower):
+            if c.free(*m.span()):
+                c.add("telegram", m.group(1), m.start(), m.end())
+    if _WECHAT_GATE.search(lower):
+        for m in WECHAT.finditer(lower):
+            if c.free(*m.span(1)):
+                c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
+    if _HAS_DIGIT.search(lower) is None or _QQ_GATE.search(lower) is None:
+        return
     for m in QQ_AFTER.finditer(lower):
         if c.free(*m.span(1)):
             c.add("qq", m.group(1), *m.span(1))
@@ -285,16 +301,20 @@ def _wallets(norm: Normalized, c: _Collector) -> None:
 
 def _network(norm: Normalized, c: _Collector) -> None:
     lower = norm.lower
-    if _HAS_DIGIT.search(lower) is not None:
-        for m in IPV4.finditer(lower):
+    tlds = _tlds()
+    # Only dotted tokens can hold an IP or a domain: scan those, not the text.
+    for token in _DOTTED.finditer(lower):
+        lo, hi = token.span()
+        lo = max(0, lo - 1)
+        hi = min(len(lower), hi + 1)
+        for m in IPV4.finditer(lower, lo, hi):
             if c.free(*m.span()):
                 c.add("ip", refang(m.group()), *m.span())
-    tlds = _tlds()
-    for m in DOMAIN.finditer(lower):
-        tld = m.group(2)
-        if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(*m.span()):
-            continue
-        c.add("domain", refang(m.group(1)), *m.span())
+        for m in DOMAIN.finditer(lower, lo, hi):
+            tld = m.group(2)
+            if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(*m.span()):
+                continue
+            c.add("domain", refang(m.group(1)), *m.span())
 
 
 def find_contacts(

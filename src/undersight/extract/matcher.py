@@ -1,81 +1,85 @@
-"""Multi-pattern matching over normalized text with one Aho-Corasick automaton per family.
+"""Multi-pattern matching over normalized text: one Aho-Corasick automaton,
+one pass, several independent families of terms.
 
 A family is a set of terms whose overlaps compete: within a family, a match
-lying inside a longer match is dropped ("伪基站" wins over "基站", "资料"
-blocks "料"). Families are independent, so a category term never hides an
-intent cue ("收号" is both *accounts* and *buy*). ASCII terms match whole
+lying inside a longer match is dropped ("伪基站" wins over "基站", the neutral
+"资料" blocks "料"). Families are independent, so a category term never hides
+an intent cue ("收号" is both *accounts* and *buy*). ASCII terms match whole
 words only (an English plural ``s`` is allowed), so "rat" is not found in
 "separate".
+
+A hit is a plain tuple ``(start, end, entries)`` over the normalized text,
+``entries`` being ``(kind, label, weight)`` rows: this runs on every message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 
 import ahocorasick
 
 NEUTRAL = "neutral"
+Entry = tuple[str, str, float]
+Hit = tuple[int, int, tuple[Entry, ...]]
+Row = tuple[str, str, str, float]  # (term, kind, label, weight)
+
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One lexicon term found in the normalized text: ``[start, end)``."""
+class Matcher:
+    """An automaton over several families of ``(term, kind, label, weight)`` rows."""
 
-    start: int
-    end: int
-    entries: tuple[tuple[str, str, float], ...]  # (kind, label, weight)
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isascii() and c.isalnum()
-
-
-class Family:
-    """An automaton over ``(term, kind, label, weight)`` rows."""
-
-    def __init__(self, rows: Iterable[tuple[str, str, str, float]]):
-        grouped: dict[str, list[tuple[str, str, float]]] = {}
-        for term, kind, label, weight in rows:
-            if term:
-                grouped.setdefault(term, []).append((kind, label, weight))
+    def __init__(self, families: Sequence[Iterable[Row]]):
+        self.size = len(families)
+        grouped: dict[str, dict[int, list[Entry]]] = {}
+        for index, rows in enumerate(families):
+            for term, kind, label, weight in rows:
+                if term:
+                    grouped.setdefault(term, {}).setdefault(index, []).append((kind, label, weight))
         self._automaton = ahocorasick.Automaton()
-        for term, entries in grouped.items():
-            left = _is_word_char(term[0])
-            right = _is_word_char(term[-1])
+        for term, by_family in grouped.items():
+            left = term[0] in _WORD
+            right = term[-1] in _WORD
             plural = right and len(term) >= 3 and term[-1].isalpha()
-            payload = (len(term), left, right, plural, tuple(entries))
-            self._automaton.add_word(term, payload)
+            groups = tuple(
+                (index, tuple(entries), all(e[0] == NEUTRAL for e in entries))
+                for index, entries in sorted(by_family.items())
+            )
+            self._automaton.add_word(term, (len(term), left, right, plural, groups))
         self._empty = not grouped
         if not self._empty:
             self._automaton.make_automaton()
 
-    def scan(self, text: str) -> list[Hit]:
-        """All maximal matches, in order of start; neutral matches removed."""
+    def scan(self, text: str) -> list[list[Hit]]:
+        """Maximal matches per family, in order of start; neutral ones removed."""
+        out: list[list[Hit]] = [[] for _ in range(self.size)]
         if self._empty:
-            return []
+            return out
         n = len(text)
-        found: list[tuple[int, int, tuple[tuple[str, str, float], ...]]] = []
-        for last, (length, left, right, plural, entries) in self._automaton.iter(text):
+        found = []
+        for last, (length, left, right, plural, groups) in self._automaton.iter(text):
             start = last - length + 1
             end = last + 1
-            if left and start > 0 and _is_word_char(text[start - 1]):
+            if left and start > 0 and text[start - 1] in _WORD:
                 continue
-            if right and end < n and _is_word_char(text[end]):
-                if not (plural and text[end] == "s" and (end + 1 == n or not _is_word_char(text[end + 1]))):
+            if right and end < n and text[end] in _WORD:
+                if not (plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in _WORD)):
                     continue
-            found.append((start, -end, entries))
+            found.append((start, -end, groups))
         if not found:
-            return []
-        found.sort()
-        hits: list[Hit] = []
-        max_end = -1
-        for start, neg_end, entries in found:
+            return out
+        found.sort(key=_order)
+        max_end = [-1] * self.size
+        for start, neg_end, groups in found:
             end = -neg_end
-            if end <= max_end:
-                continue  # inside a longer match of this family
-            max_end = end
-            if len(entries) == 1 and entries[0][0] == NEUTRAL:
-                continue
-            hits.append(Hit(start, end, entries))
-        return hits
+            for index, entries, neutral in groups:
+                if end <= max_end[index]:
+                    continue  # inside a longer match of this family
+                max_end[index] = end
+                if not neutral:
+                    out[index].append((start, end, entries))
+        return out
+
+
+def _order(item: tuple[int, int, object]) -> tuple[int, int]:
+    return item[0], item[1]

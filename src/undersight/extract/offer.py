@@ -43,6 +43,21 @@ _LEAD = re.compile(r"^[\s\W_]{0,6}")
 _HAVE_WANT = re.compile(r"\[h\].{0,80}\[w\]|\bhave\b.{0,60}\bwant\b|\(h\).{0,80}\(w\)")
 
 
+_PAIR_GATE = ("收", "出", "买", "卖", "sell", "buy", "my ")
+_SWAP_GATE = (">", "→", "to", "for", "换", "兑", "⇄")
+
+
+def _swap_bonus(lower: str) -> float:
+    """Evidence that a message swaps one currency or payment method for another."""
+    if ("[h]" in lower or "(h)" in lower or "have" in lower) and _HAVE_WANT.search(lower):
+        return 3.0
+    if any(g in lower for g in _PAIR_GATE) and _PAIRED.search(lower):
+        return 3.0  # both sides of a swap are named
+    if any(g in lower for g in _SWAP_GATE) and _SWAP.search(lower):
+        return 1.5
+    return 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class OfferDecision:
     offer: bool
@@ -62,27 +77,27 @@ def decide_offer(
     totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
     lower = norm.lower
     lead_end = _LEAD.match(lower).end() + 1  # type: ignore[union-attr]
-    request = _REQUEST_QUESTION.search(lower) is not None
+    request = None  # computed when a question mark needs it
     evidence: list[Evidence] = []
     seen: set[str] = set()
-    for hit in cue_hits:
-        term = norm.lower[hit.start : hit.end]
-        for kind, _, weight in hit.entries:
+    for start, end, entries in cue_hits:
+        term = lower[start:end]
+        for kind, _, weight in entries:
             key = f"{kind}:{term}"
             if key in seen:
                 continue
             seen.add(key)
-            if kind in ("sell", "buy") and hit.start <= lead_end:
+            if kind in ("sell", "buy") and start <= lead_end:
                 weight *= 2.0  # "收…", "WTB …", "出售…" opening the message
-            if kind == "chatter" and request and term in ("吗", "?", "呢"):
-                continue  # "有人出金吗?" asks for a seller
+            if kind == "chatter" and term in ("吗", "?", "呢"):
+                if request is None:
+                    request = _REQUEST_QUESTION.search(lower) is not None
+                if request:
+                    continue  # "有人出金吗?" asks for a seller
             totals[kind] = totals.get(kind, 0.0) + weight
-            evidence.append(Evidence(kind, norm.to_original(hit.start, hit.end)))
+            evidence.append(Evidence(kind, norm.to_original(start, end)))
 
-    if _HAVE_WANT.search(lower) or _PAIRED.search(lower):
-        totals["exchange"] += 3.0  # both sides of a swap are named
-    elif _SWAP.search(lower):
-        totals["exchange"] += 1.5
+    totals["exchange"] += _swap_bonus(lower)
 
     intent_strength = totals["sell"] + totals["buy"] + totals["exchange"] + totals["other"]
     best_category = max(category_scores.values(), default=0.0)

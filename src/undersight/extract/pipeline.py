@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from undersight.extract.contacts import find_contacts
-from undersight.extract.matcher import NEUTRAL, Family, Hit
+from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import OfferDecision, decide_offer
 from undersight.extract.prices import PriceFinder
 from undersight.fx import to_usd
@@ -44,41 +45,54 @@ _NEGATED = re.compile(r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|
 class Extractor:
     """A compiled lexicon; call :meth:`extract` on messages."""
 
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, cache_size: int = 65536):
         self.lexicon = lex = lexicon or default_lexicon()
         neutral = [(t, NEUTRAL, "", 0.0) for t in lex.neutral]
-        self.cues = Family(
-            [(t, kind, kind, w) for kind, terms in lex.cues.items() for t, w in terms.items()] + neutral
-        )
-        self.categories = Family(
-            [(t, "category", cid, w) for cid, terms in lex.categories.items() for t, w in terms.items()]
-            + neutral
-        )
-        self.platforms = Family(
-            [(t, "platform", pid, 1.0) for pid, terms in lex.platforms.items() for t in terms] + neutral
-        )
-        self.price_vocab = Family(
-            [(t, "period", p, 1.0) for t, p in lex.periods.items()]
-            + [(t, "not_price", "", 1.0) for t in lex.not_price]
-            + [(t, "price_word", "", 1.0) for t in lex.price_words]
-            + [(t, "unit_noun", u, 1.0) for t, u in lex.unit_nouns.items()]
+        self.matcher = Matcher(
+            [
+                [(t, kind, kind, w) for kind, terms in lex.cues.items() for t, w in terms.items()]
+                + neutral,
+                [(t, "category", cid, w) for cid, terms in lex.categories.items() for t, w in terms.items()]
+                + neutral,
+                [(t, "platform", pid, 1.0) for pid, terms in lex.platforms.items() for t in terms]
+                + neutral,
+                [(t, "period", p, 1.0) for t, p in lex.periods.items()]
+                + [(t, "not_price", "", 1.0) for t in lex.not_price]
+                + [(t, "price_word", "", 1.0) for t in lex.price_words]
+                + [(t, "unit_noun", u, 1.0) for t, u in lex.unit_nouns.items()],
+            ]
         )
         self.prices = PriceFinder(lex)
+        # Ads are reposted verbatim across groups and days: the date-free part
+        # of an extraction is memoized by text (a pure function, so safe).
+        self._undated = lru_cache(maxsize=cache_size)(self._extract_undated) if cache_size else self._extract_undated
 
     def extract(self, text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
         """Extract offer, intent, categories, platforms, prices and contacts."""
         day = parse_date(date)
+        result = self._undated(text)
+        if not result.prices:
+            return result
+        prices = []
+        for p in result.prices:
+            usd, note = to_usd(p.amount, p.currency, day)
+            prices.append(replace(p, usd=usd, usd_note=note))
+        return replace(result, prices=tuple(prices))
+
+    def _extract_undated(self, text: str) -> Extraction:
+        """Everything but the currency conversion, which depends on the date."""
         norm = normalize(text)
         lower = norm.lower
         chinese = _CJK.search(norm.cased) is not None
         contacts, contact_spans = find_contacts(norm, chinese)
 
-        cue_hits = _outside(self.cues.scan(lower), contact_spans)
-        category_hits = _outside(self.categories.scan(lower), contact_spans)
+        cue_hits, category_hits, platform_hits, vocab_hits = self.matcher.scan(lower)
+        cue_hits = _outside(cue_hits, contact_spans)
+        category_hits = _outside(category_hits, contact_spans)
         scores, first_hit = _category_scores(category_hits, lower)
         top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
-        found = self.prices.find(norm, chinese, self.price_vocab.scan(lower), unit, contact_spans)
+        found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
 
         decision: OfferDecision = decide_offer(
             norm, cue_hits, scores, has_price=bool(found), has_contact=bool(contacts)
@@ -92,23 +106,19 @@ class Extractor:
             Evidence(cid, norm.to_original(*first_hit[cid])) if cid in first_hit else Evidence(cid, (0, 0))
             for cid in (top or ["other"])
         )
-        platforms = self._platforms(norm, contact_spans)
-        prices = []
-        for p in found:
-            usd, note = to_usd(p.amount, p.currency, day)
-            prices.append(
-                Price(
-                    amount=p.amount,
-                    amount_max=p.amount_max,
-                    currency=p.currency,
-                    quantity=p.quantity,
-                    unit=p.unit,
-                    period=p.period,
-                    usd=usd,
-                    usd_note=note,
-                    span=norm.to_original(p.start, p.end),
-                )
+        platforms = self._platforms(norm, _outside(platform_hits, contact_spans))
+        prices = [
+            Price(
+                amount=p.amount,
+                amount_max=p.amount_max,
+                currency=p.currency,
+                quantity=p.quantity,
+                unit=p.unit,
+                period=p.period,
+                span=norm.to_original(p.start, p.end),
             )
+            for p in found
+        ]
         return Extraction(
             True,
             decision.intent,
@@ -131,14 +141,13 @@ class Extractor:
             chosen = [ordered[0]]
         return chosen
 
-    def _platforms(
-        self, norm: Normalized, masked: tuple[tuple[int, int], ...]
-    ) -> tuple[Evidence, ...]:
+    @staticmethod
+    def _platforms(norm: Normalized, hits: list[Hit]) -> tuple[Evidence, ...]:
         seen: dict[str, Evidence] = {}
-        for hit in _outside(self.platforms.scan(norm.lower), masked):
-            for _, pid, _ in hit.entries:
+        for start, end, entries in hits:
+            for _, pid, _ in entries:
                 if pid not in seen:
-                    seen[pid] = Evidence(pid, norm.to_original(hit.start, hit.end))
+                    seen[pid] = Evidence(pid, norm.to_original(start, end))
         if "mobile" in seen and ("android" in seen or "ios" in seen):
             del seen["mobile"]
         return tuple(seen.values())
@@ -148,7 +157,7 @@ def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
     """Hits not inside a contact (a domain's words are not the message's words)."""
     if not masked:
         return hits
-    return [h for h in hits if all(h.end <= s or h.start >= e for s, e in masked)]
+    return [h for h in hits if all(h[1] <= s or h[0] >= e for s, e in masked)]
 
 
 def _category_scores(
@@ -158,17 +167,17 @@ def _category_scores(
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, int]] = {}
     seen_terms: set[tuple[str, str]] = set()
-    for hit in hits:
-        term = lower[hit.start : hit.end]
-        if _NEGATED.search(lower, max(0, hit.start - 8), hit.start):
+    for start, end, entries in hits:
+        term = lower[start:end]
+        if start and _NEGATED.search(lower, max(0, start - 8), start):
             continue
-        for _, cid, weight in hit.entries:
+        for _, cid, weight in entries:
             key = (cid, term)
             if key in seen_terms:
                 continue
             seen_terms.add(key)
             scores[cid] = scores.get(cid, 0.0) + weight
-            first.setdefault(cid, (hit.start, hit.end))
+            first.setdefault(cid, (start, end))
     return scores, first
 
 

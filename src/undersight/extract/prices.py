@@ -28,6 +28,15 @@ NUMBER = (
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{1,10}}(?:点[{_CN_DIGITS}]{{1,3}})?)"
 )
+# In candidates, a lone Chinese digit ("一个", "十分") is a number only before money words.
+_CANDIDATE_NUMBER = (
+    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|\s?[百千万亿])(?:\d(?![\d.,]))?"
+    rf"|(?:{_ARABIC})"
+    rf"|[{_CN_DIGITS}]{{2,10}}(?:点[{_CN_DIGITS}]{{1,3}})?"
+    rf"|[{_CN_DIGITS}](?=\s{{0,2}}(?:毛|块|元|角|刀|美金|美元|u|米|百|千|万)))"
+)
+_DIGITISH = re.compile(rf"[\d{_CN_DIGITS}]")
+_DIGIT_RUN = re.compile(rf"\.?[\d{_CN_DIGITS}]+")
 _RANGE_SEP = r"(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
 _SYMBOLS = frozenset("$¥€£₽₿")
@@ -92,7 +101,7 @@ class _Context:
     periods: list[tuple[int, int, str]]
     not_price_ends: list[int]
     price_word_ends: list[int]
-    quantities: list[tuple[int, int, float, str]]
+    unit_nouns: dict[int, str]
     masked: tuple[tuple[int, int], ...]
     category_unit: str | None
 
@@ -105,11 +114,12 @@ class PriceFinder:
         pre = _alternation(list(lexicon.currency_prefix))
         suf = _alternation(list(lexicon.currency_suffix), suffix=True)
         self.candidate = re.compile(
-            rf"(?<![a-z0-9.,_/#@+:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{NUMBER})\+?"
+            rf"(?<![a-z0-9.,_/#@+:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{_CANDIDATE_NUMBER})\+?"
             rf"(?:\s{{0,2}}(?P<suf1>{suf}))?"
-            rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{NUMBER})\+?)?"
+            rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{_CANDIDATE_NUMBER})\+?)?"
             rf"(?:\s{{0,2}}(?P<suf>{suf}))?"
         )
+        self.prefix_before = re.compile(rf"(?<![a-z0-9.,_/#@+:])(?:{pre})\s{{0,2}}$")
         classifiers = _alternation(list(lexicon.classifiers))
         ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
         cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
@@ -135,23 +145,37 @@ class PriceFinder:
     ) -> list[FoundPrice]:
         """Every price in the message, in order of appearance."""
         text = norm.lower
+        if _DIGITISH.search(text) is None:
+            return []
         ctx = _Context(
             text=text,
             chinese=chinese,
-            periods=[(h.start, h.end, e[1]) for h in vocab for e in h.entries if e[0] == "period"],
-            not_price_ends=[h.end for h in vocab if any(e[0] == "not_price" for e in h.entries)],
-            price_word_ends=[h.end for h in vocab if any(e[0] == "price_word" for e in h.entries)],
-            quantities=self._quantities(text, {h.start: e[1] for h in vocab for e in h.entries if e[0] == "unit_noun"}),
+            periods=[(s, e, x[1]) for s, e, entries in vocab for x in entries if x[0] == "period"],
+            not_price_ends=[e for _, e, entries in vocab if any(x[0] == "not_price" for x in entries)],
+            price_word_ends=[e for _, e, entries in vocab if any(x[0] == "price_word" for x in entries)],
+            unit_nouns={s: x[1] for s, _, entries in vocab for x in entries if x[0] == "unit_noun"},
             masked=masked,
             category_unit=category_unit,
         )
         out: list[FoundPrice] = []
         prev_end = 0
         pos = 0
-        while True:
-            m = self.candidate.search(text, pos)
+        # Anchored matches at each run of digits (a currency word may stand
+        # just before it) are much cheaper than one unanchored search.
+        for run in _DIGIT_RUN.finditer(text):
+            at = run.start()
+            if at < pos:
+                continue
+            if masked and any(s <= at < e for s, e in masked):
+                continue  # digits of a QQ number, a phone, a URL
+            m = None
+            prefix = self.prefix_before.search(text, max(pos, at - 8), at)
+            if prefix is not None:
+                m = self.candidate.match(text, prefix.start())
+            if m is None or m.start("num") != at:
+                m = self.candidate.match(text, at)
             if m is None:
-                break
+                continue
             price, retry = self._judge(m, ctx, prev_end)
             if price is not None:
                 out.append(price)
@@ -301,7 +325,7 @@ class PriceFinder:
             return True  # "300包月"
         if any(start - 3 <= pe <= start for _, pe, _ in ctx.periods):
             return True  # "月租300", "天卡 15"
-        for qs, qe, value, _ in ctx.quantities:
+        for qs, qe, value, _ in self._quantities(ctx, max(prev_end, start - 14), start):
             if qs >= prev_end and start - 10 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
                 if value > 1:
                     return len(digits) < 5  # "5000条300", "100个肉鸡50"
@@ -315,9 +339,13 @@ class PriceFinder:
 
     # -- quantity and period ----------------------------------------------------
 
-    def _quantities(self, text: str, unit_nouns: dict[int, str]) -> list[tuple[int, int, float, str]]:
+    def _quantities(self, ctx: _Context, lo: int, hi: int) -> list[tuple[int, int, float, str]]:
+        """Counted quantities ("5000条", "100个", "1k ") starting in ``[lo, hi)``."""
+        text, unit_nouns = ctx.text, ctx.unit_nouns
         found = []
-        for q in self.quantity.finditer(text):
+        for q in self.quantity.finditer(text, lo, min(len(text), hi + 12)):
+            if q.start() >= hi:
+                break
             value = parse_number(q.group("num"))
             if value is None:
                 continue
@@ -333,7 +361,9 @@ class PriceFinder:
             if unit in ("item", "message"):
                 unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
-        for q in self.bare_quantity.finditer(text):
+        for q in self.bare_quantity.finditer(text, lo, min(len(text), hi + 4)):
+            if q.start() >= hi:
+                break
             value = parse_number(q.group("num"))
             if value is not None and value > 1:
                 found.append((q.start(), q.end("num"), value, ""))
@@ -357,7 +387,7 @@ class PriceFinder:
         if _PER_UNIT_BEFORE.search(text[max(prev_end, start - 12) : start]):
             return None, default_unit
         best = None
-        for qs, qe, value, unit in ctx.quantities:
+        for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
             if qs >= prev_end and start - 12 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
                 best = (value, unit or default_unit)
             elif qs >= end:
