@@ -18,7 +18,7 @@ def _open_input(path: str | None) -> IO[bytes]:
     if path in (None, "-"):
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return open(path, "rb")
     except OSError as exc:
         raise UserError(f"{path}: cannot open: {exc.strerror}") from None
 
@@ -34,7 +34,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             source.close()
     if stats.errors:
         name = args.input if args.input not in (None, "-") else "<stdin>"
-        print(f"undersight extract: {name}: {stats.errors} of {stats.lines} lines failed", file=sys.stderr)
+        print(
+            f"undersight extract: {name}: {stats.errors} of {stats.lines} lines failed",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -89,7 +89,9 @@ class Report:
         return {
             "messages": self.messages,
             "offer": self.offer.as_dict(),
-            "intent_accuracy": round(self.intent_right / self.intent_total, 4) if self.intent_total else None,
+            "intent_accuracy": round(self.intent_right / self.intent_total, 4)
+            if self.intent_total
+            else None,
             "categories_micro": self.category_micro.as_dict(),
             "categories_macro_f1": round(self.category_macro_f1, 4),
             "prices": self.prices.as_dict(),
@@ -138,9 +140,7 @@ def _count(c: Counts, gold: set[Any], pred: set[Any]) -> None:
     c.fn += len(gold - pred)
 
 
-def score(
-    gold_records: Iterable[dict[str, Any]], extractor: Extractor | None = None
-) -> Report:
+def score(gold_records: Iterable[dict[str, Any]], extractor: Extractor | None = None) -> Report:
     """Run the extractor over gold records and score it."""
     ex = extractor or default_extractor()
     report = Report()
@@ -164,7 +164,11 @@ def score(
                 mistakes["intent"] = [g.get("intent"), pred["intent"]]
             g_cats, p_cats = set(g.get("categories") or []), set(pred["categories"])
             for cid in g_cats | p_cats:
-                _count(report.categories[cid], {1} if cid in g_cats else set(), {1} if cid in p_cats else set())
+                _count(
+                    report.categories[cid],
+                    {1} if cid in g_cats else set(),
+                    {1} if cid in p_cats else set(),
+                )
             if g_cats != p_cats:
                 mistakes["categories"] = [sorted(g_cats), sorted(p_cats)]
 
@@ -204,7 +208,10 @@ def score(
                 {c for c in p_contacts if c[0] == kind},
             )
         if g_contacts != p_contacts:
-            mistakes["contacts"] = [sorted(g_contacts - p_contacts), sorted(p_contacts - g_contacts)]
+            mistakes["contacts"] = [
+                sorted(g_contacts - p_contacts),
+                sorted(p_contacts - g_contacts),
+            ]
         if mistakes:
             report.errors.append({"id": g.get("id"), "text": g["text"], **mistakes})
     return report

@@ -40,9 +40,15 @@ def usd_rate(currency: str, date: dt.date) -> tuple[float | None, str | None]:
     for code in (currency, "USD"):
         bounds = conv.bounds[code]
         if day < bounds.first_date:
-            day, note = bounds.first_date, f"rate of {bounds.first_date.isoformat()} (nearest available)"
+            day, note = (
+                bounds.first_date,
+                f"rate of {bounds.first_date.isoformat()} (nearest available)",
+            )
         elif day > bounds.last_date:
-            day, note = bounds.last_date, f"rate of {bounds.last_date.isoformat()} (nearest available)"
+            day, note = (
+                bounds.last_date,
+                f"rate of {bounds.last_date.isoformat()} (nearest available)",
+            )
     try:
         return float(conv.convert(1.0, currency, "USD", date=day)), note
     except Exception as exc:  # the converter's own error types differ by version

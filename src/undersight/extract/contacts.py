@@ -74,9 +74,13 @@ DOMAIN = re.compile(
 )
 _HAS_DIGIT = re.compile(r"\d")
 _TELEGRAM_GATE = re.compile(r"tg|tele|电报|飞机|✈")
-_WECHAT_GATE = re.compile(r"微|威信|薇|徽信|卫星|v信|vx|wx|we ?chat|weixin|[+加]v|(?<![a-z])v\s*[:：]")
+_WECHAT_GATE = re.compile(
+    r"微|威信|薇|徽信|卫星|v信|vx|wx|we ?chat|weixin|[+加]v|(?<![a-z])v\s*[:：]"
+)
 _QQ_GATE = re.compile(r"q|扣|企鹅|球球|口口|抠|群")
-_DOTTED = re.compile(r"[a-z0-9][a-z0-9\-_.\[\]{}()]*(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9\-_.\[\]{}()]*")
+_DOTTED = re.compile(
+    r"[a-z0-9][a-z0-9\-_.\[\]{}()]*(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9\-_.\[\]{}()]*"
+)
 _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
 _REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
 _TRAILING = ".,;:!?)]}>'\"*"
@@ -135,7 +139,11 @@ def _phone_e164(raw: str, region: str | None) -> str | None:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    check = phonenumbers.is_possible_number if raw.lstrip().startswith("+") else phonenumbers.is_valid_number
+    check = (
+        phonenumbers.is_possible_number
+        if raw.lstrip().startswith("+")
+        else phonenumbers.is_valid_number
+    )
     if not check(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -152,7 +160,9 @@ class _Collector:
     def free(self, start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in self.taken)
 
-    def add(self, kind: str, value: str, start: int, end: int, claim: tuple[int, int] | None = None) -> None:
+    def add(
+        self, kind: str, value: str, start: int, end: int, claim: tuple[int, int] | None = None
+    ) -> None:
         self.taken.append(claim or (start, end))
         self.found.append((start, end, kind, value))
 

@@ -63,7 +63,9 @@ class Matcher:
             if left and start > 0 and text[start - 1] in _WORD:
                 continue
             if right and end < n and text[end] in _WORD:
-                if not (plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in _WORD)):
+                if not (
+                    plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in _WORD)
+                ):
                     continue
             found.append((start, -end, groups))
         if not found:

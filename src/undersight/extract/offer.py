@@ -37,7 +37,9 @@ _PAIRED = re.compile(
     rf"|\bmy\s+[\d.,$€£]*\s?{_CURRENCY}\b.{{0,20}}\bfor\s+your\b"
 )
 # Asking who sells something is a buy request, not a question to discount.
-_REQUEST_QUESTION = re.compile(r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)")
+_REQUEST_QUESTION = re.compile(
+    r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)"
+)
 # Leading position of a message: where WTB/求购/收 decide the intent.
 _LEAD = re.compile(r"^[\s\W_]{0,6}")
 _HAVE_WANT = re.compile(r"\[h\].{0,80}\[w\]|\bhave\b.{0,60}\bwant\b|\(h\).{0,80}\(w\)")
@@ -72,6 +74,7 @@ def decide_offer(
     category_scores: dict[str, float],
     has_price: bool,
     has_contact: bool,
+    structured_price: bool = False,
 ) -> OfferDecision:
     """Decide offer and intent from the cues found in a message."""
     totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
@@ -105,6 +108,7 @@ def decide_offer(
         0.8 * min(intent_strength, 3.0)
         + 0.8 * min(best_category, 2.0)
         + 1.0 * has_price
+        + 0.3 * structured_price  # "82美金/1000条": a package or a billing period
         + 0.3 * has_contact
         - 0.9 * totals["chatter"]
     )

@@ -39,20 +39,31 @@ CATEGORY_UNITS = {
 # A secondary category must reach this share of the strongest one's score.
 RELATIVE_FLOOR = 0.4
 # Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
-_NEGATED = re.compile(r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)[\s/、,，]{0,2}$")
+_NEGATED = re.compile(
+    r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
+    r"[^。!！?？\n;；]{0,6}$"
+)
+# Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
+_TARGETED = re.compile(
+    r"(?:打|攻击|黑|入侵|渗透|劫持|污染|\bhit|\battack|\bddos|\bhack)\s?(?:一个|个|掉|死|下)?\s?$"
+)
 
 
 class Extractor:
     """A compiled lexicon; call :meth:`extract` on messages."""
 
-    def __init__(self, lexicon: Lexicon | None = None, cache_size: int = 65536):
+    def __init__(self, lexicon: Lexicon | None = None, cache_size: int = 8192):
         self.lexicon = lex = lexicon or default_lexicon()
         neutral = [(t, NEUTRAL, "", 0.0) for t in lex.neutral]
         self.matcher = Matcher(
             [
                 [(t, kind, kind, w) for kind, terms in lex.cues.items() for t, w in terms.items()]
                 + neutral,
-                [(t, "category", cid, w) for cid, terms in lex.categories.items() for t, w in terms.items()]
+                [
+                    (t, "category", cid, w)
+                    for cid, terms in lex.categories.items()
+                    for t, w in terms.items()
+                ]
                 + neutral,
                 [(t, "platform", pid, 1.0) for pid, terms in lex.platforms.items() for t in terms]
                 + neutral,
@@ -65,7 +76,11 @@ class Extractor:
         self.prices = PriceFinder(lex)
         # Ads are reposted verbatim across groups and days: the date-free part
         # of an extraction is memoized by text (a pure function, so safe).
-        self._undated = lru_cache(maxsize=cache_size)(self._extract_undated) if cache_size else self._extract_undated
+        self._undated = (
+            lru_cache(maxsize=cache_size)(self._extract_undated)
+            if cache_size
+            else self._extract_undated
+        )
 
     def extract(self, text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
         """Extract offer, intent, categories, platforms, prices and contacts."""
@@ -95,7 +110,12 @@ class Extractor:
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
 
         decision: OfferDecision = decide_offer(
-            norm, cue_hits, scores, has_price=bool(found), has_contact=bool(contacts)
+            norm,
+            cue_hits,
+            scores,
+            has_price=bool(found),
+            has_contact=bool(contacts),
+            structured_price=any(p.quantity or p.period for p in found),
         )
         if not decision.offer:
             return Extraction(False, None, contacts=contacts, offer_evidence=decision.evidence)
@@ -103,7 +123,9 @@ class Extractor:
         if decision.intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
         categories = tuple(
-            Evidence(cid, norm.to_original(*first_hit[cid])) if cid in first_hit else Evidence(cid, (0, 0))
+            Evidence(cid, norm.to_original(*first_hit[cid]))
+            if cid in first_hit
+            else Evidence(cid, (0, 0))
             for cid in (top or ["other"])
         )
         platforms = self._platforms(norm, _outside(platform_hits, contact_spans))
@@ -169,9 +191,12 @@ def _category_scores(
     seen_terms: set[tuple[str, str]] = set()
     for start, end, entries in hits:
         term = lower[start:end]
-        if start and _NEGATED.search(lower, max(0, start - 8), start):
+        if start and _NEGATED.search(lower, max(0, start - 10), start):
             continue
+        targeted = start and _TARGETED.search(lower, max(0, start - 6), start) is not None
         for _, cid, weight in entries:
+            if targeted:
+                weight *= 0.3
             key = (cid, term)
             if key in seen_terms:
                 continue

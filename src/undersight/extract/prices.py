@@ -41,26 +41,51 @@ _RANGE_SEP = r"(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
 _SYMBOLS = frozenset("$¥€£₽₿")
 _TIME_UNITS = {
-    "小时": "hour", "h": "hour", "hr": "hour", "hrs": "hour", "hour": "hour", "hours": "hour",
-    "天": "day", "日": "day", "day": "day", "days": "day", "d": "day",
-    "周": "week", "星期": "week", "week": "week", "weeks": "week", "wk": "week",
-    "个月": "month", "月": "month", "month": "month", "months": "month", "mo": "month",
-    "年": "year", "year": "year", "years": "year", "yr": "year", "yrs": "year",
+    "小时": "hour",
+    "h": "hour",
+    "hr": "hour",
+    "hrs": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "天": "day",
+    "日": "day",
+    "day": "day",
+    "days": "day",
+    "d": "day",
+    "周": "week",
+    "星期": "week",
+    "week": "week",
+    "weeks": "week",
+    "wk": "week",
+    "个月": "month",
+    "月": "month",
+    "month": "month",
+    "months": "month",
+    "mo": "month",
+    "年": "year",
+    "year": "year",
+    "years": "year",
+    "yr": "year",
+    "yrs": "year",
 }
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
 _NOT_MONEY_AFTER = re.compile(
     r"(?:%|％|小时|分钟|个月|以上|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
-    r"|[ \t]?(?:%|(?:gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th|years?|months?|weeks?"
-    r"|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
+    r"|[ \t]?(?:%|(?:gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
+    r"|years?|months?|weeks?|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
     r"percent|pages?|sites?|domains?|ips?|threads?|cores?|vouches?)(?![a-z]))"
 )
-_PER_UNIT_BEFORE = re.compile(r"[一单每全整]\s?[台个套条张份件只本克瓶单次号机天]\s{0,2}[:：=]?\s{0,2}$")
+_PER_UNIT_BEFORE = re.compile(
+    r"[一单每全整]\s?[台个套条张份件只本克瓶单次号机天]\s{0,2}[:：=]?\s{0,2}$"
+)
 # After a bare magnitude ("5w", "两千"), what a price is followed by.
 _PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
 _QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
 _NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|押金|保证金|定金|流水|turnover|profit|利润|收益)")
-_PER_THOUSAND_BEFORE = re.compile(r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$")
+_PER_THOUSAND_BEFORE = re.compile(
+    r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$"
+)
 _VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|每天|一天|月流水)\s{0,2}$")
 _PER_UNIT_AFTER = re.compile(
     r"\s{0,2}(?:/\s?(?!\d)|每|一[个台条张套份件只次本克瓶单号]|per\s|each|ea\b|a\s(?:piece|pc|unit)|apiece)"
@@ -125,7 +150,9 @@ class PriceFinder:
         cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
         self.classifier_after = re.compile(rf"{cjk_classifiers}|[ \t]?{ascii_classifiers}")
         self.quantity = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUMBER})\s?(?P<cls>{classifiers})")
-        self.bare_quantity = re.compile(rf"(?<![a-z0-9.$])(?P<num>{NUMBER})\s{{1,2}}(?=[\d$¥€£{_CN_DIGITS}])")
+        self.bare_quantity = re.compile(
+            rf"(?<![a-z0-9.$])(?P<num>{NUMBER})\s{{1,2}}(?=[\d$¥€£{_CN_DIGITS}])"
+        )
         time_units = _alternation(list(_TIME_UNITS))
         self.time_span = re.compile(
             rf"(?<![a-z0-9.])(?P<num>\d+|[一两二三四五六七八九十半]+)\s?(?P<u>{time_units})"
@@ -151,8 +178,12 @@ class PriceFinder:
             text=text,
             chinese=chinese,
             periods=[(s, e, x[1]) for s, e, entries in vocab for x in entries if x[0] == "period"],
-            not_price_ends=[e for _, e, entries in vocab if any(x[0] == "not_price" for x in entries)],
-            price_word_ends=[e for _, e, entries in vocab if any(x[0] == "price_word" for x in entries)],
+            not_price_ends=[
+                e for _, e, entries in vocab if any(x[0] == "not_price" for x in entries)
+            ],
+            price_word_ends=[
+                e for _, e, entries in vocab if any(x[0] == "price_word" for x in entries)
+            ],
             unit_nouns={s: x[1] for s, _, entries in vocab for x in entries if x[0] == "unit_noun"},
             masked=masked,
             category_unit=category_unit,
@@ -235,8 +266,13 @@ class PriceFinder:
             if _CN_MAGNITUDE not in raw_num and not any(c in _CN_MAGNITUDE for c in raw_num):
                 return None, None  # "一块板子": a piece, not a yuan
         if "米" in (suf, suf1) and (
-            re.search(r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$", text[max(0, start - 8) : start])
-            or re.match(r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") :][1:])
+            re.search(
+                r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$",
+                text[max(0, start - 8) : start],
+            )
+            or re.match(
+                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") :][1:]
+            )
         ):
             return None, None  # metres, not money
         if suf == "u" and not ctx.chinese and text[m.start("suf") - 1 : m.start("suf")].isspace():
@@ -295,11 +331,15 @@ class PriceFinder:
             return False
         if _NOT_MONEY_AFTER.match(text, end) or self.classifier_after.match(text, end):
             return False  # "5000条", "30天", "10%": a count, not money
-        if text.startswith(":", end) or (text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()):
+        if text.startswith(":", end) or (
+            text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()
+        ):
             return False  # a time of day
         if len(digits) >= 6 and "," not in raw_num:
             return False  # a QQ number, a phone, an order id
-        if re.fullmatch(r"(?:19|20)\d\d", digits) and re.match(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]):
+        if re.fullmatch(r"(?:19|20)\d\d", digits) and re.match(
+            r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]
+        ):
             return False  # a year
         if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(text, 0, start):
             return False  # "日发2w", "10万+": volumes, not prices
@@ -326,7 +366,11 @@ class PriceFinder:
         if any(start - 3 <= pe <= start for _, pe, _ in ctx.periods):
             return True  # "月租300", "天卡 15"
         for qs, qe, value, _ in self._quantities(ctx, max(prev_end, start - 14), start):
-            if qs >= prev_end and start - 10 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
+            if (
+                qs >= prev_end
+                and start - 10 <= qe <= start
+                and not _CLAUSE_END.search(text, qe, start)
+            ):
                 if value > 1:
                     return len(digits) < 5  # "5000条300", "100个肉鸡50"
         if thousand_before(text, prev_end, start):
@@ -358,7 +402,7 @@ class PriceFinder:
             noun_start = q.end()
             while noun_start < len(text) and text[noun_start] == " ":
                 noun_start += 1
-            if unit in ("item", "message"):
+            if unit in ("item", "message", "device"):
                 unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
         for q in self.bare_quantity.finditer(text, lo, min(len(text), hi + 4)):
@@ -370,12 +414,20 @@ class PriceFinder:
         found.sort()
         return found
 
-    def _quantity(self, start: int, end: int, ctx: _Context, prev_end: int) -> tuple[float | None, str | None]:
+    def _quantity(
+        self, start: int, end: int, ctx: _Context, prev_end: int
+    ) -> tuple[float | None, str | None]:
         text, default_unit = ctx.text, ctx.category_unit
         per = self.per_qty_after.match(text, end)
-        if per and (per.group("qty") or per.group("k")) and not re.match(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)", text[end:]):
+        if (
+            per
+            and (per.group("qty") or per.group("k"))
+            and not re.match(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)", text[end:])
+        ):
             value = parse_number(per.group("qty")) if per.group("qty") else 1.0
-            if value is not None and (per.group("cls") or per.group("k") or "for" not in per.group()):
+            if value is not None and (
+                per.group("cls") or per.group("k") or "for" not in per.group()
+            ):
                 value *= {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}.get(per.group("k") or "", 1.0)
                 unit = self.lexicon.classifiers.get(per.group("cls") or "", default_unit)
                 return (value if value != 1 else None), unit
@@ -388,7 +440,11 @@ class PriceFinder:
             return None, default_unit
         best = None
         for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
-            if qs >= prev_end and start - 12 <= qe <= start and not _CLAUSE_END.search(text, qe, start):
+            if (
+                qs >= prev_end
+                and start - 12 <= qe <= start
+                and not _CLAUSE_END.search(text, qe, start)
+            ):
                 best = (value, unit or default_unit)
             elif qs >= end:
                 break
@@ -416,7 +472,9 @@ class PriceFinder:
         if slash:
             unit = slash.group("u")
             for key, value in _TIME_UNITS.items():
-                if unit == key or (unit.startswith(key) and not unit[len(key) : len(key) + 1].isalpha()):
+                if unit == key or (
+                    unit.startswith(key) and not unit[len(key) : len(key) + 1].isalpha()
+                ):
                     return value
         for t in self.time_span.finditer(text, max(prev_end, start - 8), start):
             if t.end() >= start - 2:
@@ -425,12 +483,12 @@ class PriceFinder:
 
 
 def thousand_before(text: str, prev_end: int, start: int) -> re.Match[str] | None:
-    """"每千条20": a per-thousand price, its quantity written before it."""
+    """ "每千条20": a per-thousand price, its quantity written before it."""
     return _PER_THOUSAND_BEFORE.search(text[max(prev_end, start - 8) : start])
 
 
 def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
-    """"三百五一天" reads as 三百五 + 一天: give back a trailing 一 that starts a measure."""
+    """ "三百五一天" reads as 三百五 + 一天: give back a trailing 一 that starts a measure."""
     if len(raw) > 1 and raw[-1] == "一" and raw[0] in _CN_DIGITS:
         following = text[num_end : num_end + 1]
         if following and following in "个台条张套份件只次本克瓶单号天月年周":
@@ -439,10 +497,12 @@ def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
 
 
 def _share_magnitude(raw: str, amount: float, raw_max: str, amount_max: float) -> float:
-    """"5-8k" means 5000-8000: the lower end borrows the upper end's multiplier."""
+    """ "5-8k" means 5000-8000: the lower end borrows the upper end's multiplier."""
     mult = re.search(r"([kwm]|[百千万亿])$", raw_max)
     if mult and not re.search(r"[kwm百千万亿]", raw) and amount_max / amount >= 10:
-        factor = {"k": 1e3, "w": 1e4, "m": 1e6, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[mult.group(1)]
+        factor = {"k": 1e3, "w": 1e4, "m": 1e6, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[
+            mult.group(1)
+        ]
         if amount * factor <= amount_max:
             return amount * factor
         return amount
@@ -457,7 +517,14 @@ def _time_to_period(raw: str, unit_word: str) -> str | None:
     if value is None:
         return None
     days = value * _DAYS[unit]
-    for period, target in (("hour", 1 / 24), ("day", 1), ("week", 7), ("month", 30), ("quarter", 90), ("year", 365)):
+    for period, target in (
+        ("hour", 1 / 24),
+        ("day", 1),
+        ("week", 7),
+        ("month", 30),
+        ("quarter", 90),
+        ("year", 365),
+    ):
         if abs(days - target) <= target * 0.04 + 1e-9:
             return period
     return None

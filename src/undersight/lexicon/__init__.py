@@ -96,7 +96,10 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
         rank[cid] = int((spec or {}).get("rank", 50))
 
     cues_doc = docs["cues.yaml"]
-    cues = {k: _weights(cues_doc.get(k), f"cues.yaml:{k}") for k in ("sell", "buy", "exchange", "other", "chatter")}
+    cues = {
+        k: _weights(cues_doc.get(k), f"cues.yaml:{k}")
+        for k in ("sell", "buy", "exchange", "other", "chatter")
+    }
     neutral = tuple(_norm(t) for t in cues_doc.get("neutral") or ())
 
     prices = docs["prices.yaml"]
@@ -104,7 +107,9 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     periods = {_norm(k): v for k, v in (prices.get("periods") or {}).items()}
     for term, period in periods.items():
         if period not in PERIODS:
-            raise LexiconError(f"prices.yaml: period {period!r} of {term!r} is not one of {PERIODS}")
+            raise LexiconError(
+                f"prices.yaml: period {period!r} of {term!r} is not one of {PERIODS}"
+            )
 
     platforms_doc = docs["platforms.yaml"]
     platforms: dict[str, tuple[str, ...]] = {}

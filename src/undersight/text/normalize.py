@@ -11,6 +11,7 @@ in the copy point into the text the analyst sees.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,9 +77,7 @@ def _traditional_to_simplified() -> dict[int, str]:
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     if len(converted) != len(chars):  # pragma: no cover - OpenCC contract
         return {}
-    return {
-        ord(a): b for a, b in zip(chars, converted, strict=True) if len(b) == 1 and a != b
-    }
+    return {ord(a): b for a, b in zip(chars, converted, strict=True) if len(b) == 1 and a != b}
 
 
 def _lower_same_length(text: str) -> str:
@@ -86,6 +85,14 @@ def _lower_same_length(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _decode_entity(token: str) -> str | None:
+    """The text of one complete entity (``&amp;``, ``&#36;``), or ``None``."""
+    if token.startswith("&#"):
+        decoded = html.unescape(token)
+        return decoded if decoded != token else None
+    return html.entities.html5.get(token[1:])
 
 
 def _decode_and_strip(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
@@ -102,8 +109,8 @@ def _decode_and_strip(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]
             ends.extend(range(pos + 1, begin + 1))
         token = match.group()
         if token.startswith("&"):
-            decoded = html.unescape(token)
-            if decoded == token:  # unknown entity: keep it verbatim
+            decoded = _decode_entity(token)
+            if decoded is None:  # unknown entity: keep it verbatim
                 decoded = token
                 starts.extend(range(begin, finish))
                 ends.extend(range(begin + 1, finish + 1))
