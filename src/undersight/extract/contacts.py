@@ -10,6 +10,7 @@ Each identifier is reported once, as its most specific type.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from functools import lru_cache
 from importlib import resources
 
@@ -78,9 +79,8 @@ _WECHAT_GATE = re.compile(
     r"微|威信|薇|徽信|卫星|v信|vx|wx|we ?chat|weixin|[+加]v|(?<![a-z])v\s*[:：]"
 )
 _QQ_GATE = re.compile(r"q|扣|企鹅|球球|口口|抠|群")
-_DOTTED = re.compile(
-    r"[a-z0-9][a-z0-9\-_.\[\]{}()]*(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9\-_.\[\]{}()]*"
-)
+# Maximal runs of characters a host name can be written with (linear to find).
+_TOKEN = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
 _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
 _REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
 _TRAILING = ".,;:!?)]}>'\"*"
@@ -154,16 +154,20 @@ class _Collector:
 
     def __init__(self, norm: Normalized):
         self.norm = norm
-        self.taken: list[tuple[int, int]] = []
+        self.taken: list[tuple[int, int]] = []  # sorted by start, disjoint
         self.found: list[tuple[int, int, str, str]] = []
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.taken)
+        """No earlier claim overlaps ``[start, end)`` (bisect: hostile texts have thousands)."""
+        i = bisect_right(self.taken, (start, float("inf"))) - 1
+        if i >= 0 and self.taken[i][1] > start:
+            return False
+        return not (i + 1 < len(self.taken) and self.taken[i + 1][0] < end)
 
     def add(
         self, kind: str, value: str, start: int, end: int, claim: tuple[int, int] | None = None
     ) -> None:
-        self.taken.append(claim or (start, end))
+        insort(self.taken, claim or (start, end))
         self.found.append((start, end, kind, value))
 
     def spans(self) -> tuple[tuple[int, int], ...]:
@@ -313,7 +317,9 @@ def _network(norm: Normalized, c: _Collector) -> None:
     lower = norm.lower
     tlds = _tlds()
     # Only dotted tokens can hold an IP or a domain: scan those, not the text.
-    for token in _DOTTED.finditer(lower):
+    for token in _TOKEN.finditer(lower):
+        if "." not in token.group() and "dot" not in token.group():
+            continue
         lo, hi = token.span()
         lo = max(0, lo - 1)
         hi = min(len(lower), hi + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -179,7 +180,17 @@ def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
     """Hits not inside a contact (a domain's words are not the message's words)."""
     if not masked:
         return hits
-    return [h for h in hits if all(h[1] <= s or h[0] >= e for s, e in masked)]
+    spans = sorted(masked)
+    starts = [s for s, _ in spans]
+    kept = []
+    for hit in hits:
+        i = bisect_right(starts, hit[0]) - 1
+        if i >= 0 and spans[i][1] > hit[0]:
+            continue
+        if i + 1 < len(spans) and spans[i + 1][0] < hit[1]:
+            continue
+        kept.append(hit)
+    return kept
 
 
 def _category_scores(

@@ -13,6 +13,7 @@ it ("价格", "预算", "price"), a per-unit or period marker around it
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from undersight.extract.matcher import Hit
@@ -81,6 +82,7 @@ _PER_UNIT_BEFORE = re.compile(
 )
 # After a bare magnitude ("5w", "两千"), what a price is followed by.
 _PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
+_FOR_DURATION = re.compile(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)")
 _QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
 _NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|押金|保证金|定金|流水|turnover|profit|利润|收益)")
 _PER_THOUSAND_BEFORE = re.compile(
@@ -119,6 +121,21 @@ class FoundPrice:
     period: str | None
 
 
+def _any_between(sorted_values: list[int], lo: int, hi: int) -> list[int]:
+    """Values in ``[lo, hi]`` of a sorted list (bisect: hostile texts have thousands)."""
+    i = bisect_left(sorted_values, lo)
+    j = bisect_right(sorted_values, hi)
+    return sorted_values[i:j]
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], at: int, end: int) -> bool:
+    """Whether ``[at, end)`` overlaps one of the sorted, disjoint ``spans``."""
+    i = bisect_right(starts, at) - 1
+    if i >= 0 and spans[i][1] > at:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < end
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     text: str
@@ -127,7 +144,10 @@ class _Context:
     not_price_ends: list[int]
     price_word_ends: list[int]
     unit_nouns: dict[int, str]
-    masked: tuple[tuple[int, int], ...]
+    masked: list[tuple[int, int]]
+    masked_starts: list[int]
+    period_starts: list[int]
+    period_ends: list[int]
     category_unit: str | None
 
 
@@ -174,10 +194,12 @@ class PriceFinder:
         text = norm.lower
         if _DIGITISH.search(text) is None:
             return []
+        periods = [(s, e, x[1]) for s, e, entries in vocab for x in entries if x[0] == "period"]
+        sorted_masked = sorted(masked)
         ctx = _Context(
             text=text,
             chinese=chinese,
-            periods=[(s, e, x[1]) for s, e, entries in vocab for x in entries if x[0] == "period"],
+            periods=periods,
             not_price_ends=[
                 e for _, e, entries in vocab if any(x[0] == "not_price" for x in entries)
             ],
@@ -185,7 +207,10 @@ class PriceFinder:
                 e for _, e, entries in vocab if any(x[0] == "price_word" for x in entries)
             ],
             unit_nouns={s: x[1] for s, _, entries in vocab for x in entries if x[0] == "unit_noun"},
-            masked=masked,
+            masked=sorted_masked,
+            masked_starts=[a for a, _ in sorted_masked],
+            period_starts=sorted(x[0] for x in periods),
+            period_ends=sorted(x[1] for x in periods),
             category_unit=category_unit,
         )
         out: list[FoundPrice] = []
@@ -197,7 +222,7 @@ class PriceFinder:
             at = run.start()
             if at < pos:
                 continue
-            if masked and any(s <= at < e for s, e in masked):
+            if masked and _inside(ctx.masked, ctx.masked_starts, at, at + 1):
                 continue  # digits of a QQ number, a phone, a URL
             m = None
             prefix = self.prefix_before.search(text, max(pos, at - 8), at)
@@ -221,7 +246,7 @@ class PriceFinder:
     ) -> tuple[FoundPrice | None, int | None]:
         lex, text = self.lexicon, ctx.text
         start, end = m.start(), m.end()
-        if any(start < e and end > s for s, e in ctx.masked):
+        if ctx.masked and _inside(ctx.masked, ctx.masked_starts, start, end):
             # inside a contact (QQ digits, a phone, an IP): retry after the number
             return None, m.end("num")
         raw_num, raw_num2 = m.group("num"), m.group("num2")
@@ -271,7 +296,7 @@ class PriceFinder:
                 text[max(0, start - 8) : start],
             )
             or re.match(
-                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") :][1:]
+                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") + 1 : m.end("num") + 16]
             )
         ):
             return None, None  # metres, not money
@@ -316,7 +341,7 @@ class PriceFinder:
 
     def _blocked(self, start: int, ctx: _Context) -> bool:
         """Money that is not a price: a deposit, a loss, turnover... right before."""
-        for e in ctx.not_price_ends:
+        for e in _any_between(ctx.not_price_ends, start - 8, start):
             if start - 8 <= e <= start and not _CLAUSE_END.search(ctx.text, e, start):
                 if not re.search(r"[\d,，]", ctx.text[e:start]):
                     return True
@@ -341,7 +366,7 @@ class PriceFinder:
             r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]
         ):
             return False  # a year
-        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(text, 0, start):
+        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(text, max(0, start - 8), start):
             return False  # "日发2w", "10万+": volumes, not prices
         if _QUANTITY_BEFORE.search(text, max(0, start - 6), start):
             return False  # "per 1k", "/1000": the quantity of the price before
@@ -351,7 +376,7 @@ class PriceFinder:
         if _PER_UNIT_BEFORE.search(head):
             return True  # "一台 2.8w", "单张8"
         window_start = max(prev_end, start - 6)
-        for e in ctx.price_word_ends:
+        for e in _any_between(ctx.price_word_ends, window_start, start):
             if window_start <= e <= start and not re.search(r"[\d。!?;；\n]", text[e:start]):
                 return True  # "价格300", "预算2k", "price: 50"
         if not ctx.chinese:
@@ -361,9 +386,9 @@ class PriceFinder:
             return False
         if _PER_UNIT_AFTER.match(text, end) or _MIN_MARKER.match(text, end):
             return True  # "300/月", "3元一条", "500起"
-        if any(end <= ps <= end + 2 for ps, _, _ in ctx.periods):
+        if _any_between(ctx.period_starts, end, end + 2):
             return True  # "300包月"
-        if any(start - 3 <= pe <= start for _, pe, _ in ctx.periods):
+        if _any_between(ctx.period_ends, start - 3, start):
             return True  # "月租300", "天卡 15"
         for qs, qe, value, _ in self._quantities(ctx, max(prev_end, start - 14), start):
             if (
@@ -422,7 +447,7 @@ class PriceFinder:
         if (
             per
             and (per.group("qty") or per.group("k"))
-            and not re.match(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)", text[end:])
+            and not _FOR_DURATION.match(text, end)
         ):
             value = parse_number(per.group("qty")) if per.group("qty") else 1.0
             if value is not None and (
@@ -454,7 +479,12 @@ class PriceFinder:
         return None, default_unit
 
     def _period(self, start: int, end: int, ctx: _Context, prev_end: int) -> str | None:
-        text, periods = ctx.text, ctx.periods
+        text = ctx.text
+        periods = (
+            [p for p in ctx.periods if max(prev_end, start - 6) <= p[1] and p[0] <= end + 3]
+            if _any_between(ctx.period_starts, max(prev_end, start - 12), end + 3)
+            else []
+        )
         for ps, pe, period in periods:
             if end <= ps <= end + 3 and not _CLAUSE_END.search(text, end, ps):
                 if not re.match(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]", text[pe : pe + 4]):
