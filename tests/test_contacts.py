@@ -6,9 +6,7 @@ VALID_BTC = "15BHCGtsAEH8ZKaRWSkrqg1u2Wcamz727s"
 BAD_BTC = "15BHCGtsAEH8ZKaRWSkrqg1u2Wcamz7272"  # one character changed: checksum fails
 VALID_TRON = "TE9VCLGbJxQ5iVe46iQaMpi2wJMtxSQ9sC"
 VALID_BECH32 = "bc1q9hfzuhem2jhak9gqvpkltduwu59yzn9yz65qpc"
-VALID_XMR = (
-    "44fLhMNJ4H882FMJMMd2v4KSML72h1qx6RkC3rXTygGzidMT9ZUuUbkbMVJ685GnCTEEZc4NjVHu5FnqFeDhxn9AQSSCYyY"
-)
+VALID_XMR = "44fLhMNJ4H882FMJMMd2v4KSML72h1qx6RkC3rXTygGzidMT9ZUuUbkbMVJ685GnCTEEZc4NjVHu5FnqFeDhxn9AQSSCYyY"
 
 
 def contacts(text):
@@ -38,7 +36,10 @@ def contacts(text):
         (f"btc {VALID_BTC}", [("btc", VALID_BTC)]),
         (f"btc {VALID_BECH32}", [("btc", VALID_BECH32)]),
         (f"USDT-TRC20 {VALID_TRON}", [("usdt_trc20", VALID_TRON)]),
-        ("eth 0xb0eb53f16947ccf25ec84d8dbc74254770f58904", [("eth", "0xb0eb53f16947ccf25ec84d8dbc74254770f58904")]),
+        (
+            "eth 0xb0eb53f16947ccf25ec84d8dbc74254770f58904",
+            [("eth", "0xb0eb53f16947ccf25ec84d8dbc74254770f58904")],
+        ),
         (f"xmr only {VALID_XMR}", [("xmr", VALID_XMR)]),
     ],
 )

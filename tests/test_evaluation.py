@@ -11,17 +11,51 @@ EXE = str(Path(sys.executable).with_name("undersight"))
 
 def test_scores_follow_the_spec_on_a_tiny_gold_set(tmp_path):
     gold = [
-        {"id": "a", "text": "短信群发 5000条300元 QQ 123456789", "offer": True, "intent": "sell",
-         "categories": ["sms_spam"], "prices": [{"amount": 300, "amount_max": None, "currency": "CNY",
-         "quantity": 5000, "period": None}], "contacts": [{"type": "qq", "value": "123456789"}]},
+        {
+            "id": "a",
+            "text": "短信群发 5000条300元 QQ 123456789",
+            "offer": True,
+            "intent": "sell",
+            "categories": ["sms_spam"],
+            "prices": [
+                {
+                    "amount": 300,
+                    "amount_max": None,
+                    "currency": "CNY",
+                    "quantity": 5000,
+                    "period": None,
+                }
+            ],
+            "contacts": [{"type": "qq", "value": "123456789"}],
+        },
         # the gold says 301.0: within 0.5% of 300 -> still found
-        {"id": "b", "text": "出 肉鸡 300元 包月", "offer": True, "intent": "sell",
-         "categories": ["bots"], "prices": [{"amount": 301.0, "amount_max": None, "currency": "CNY",
-         "quantity": None, "period": "month"}], "contacts": []},
+        {
+            "id": "b",
+            "text": "出 肉鸡 300元 包月",
+            "offer": True,
+            "intent": "sell",
+            "categories": ["bots"],
+            "prices": [
+                {
+                    "amount": 301.0,
+                    "amount_max": None,
+                    "currency": "CNY",
+                    "quantity": None,
+                    "period": "month",
+                }
+            ],
+            "contacts": [],
+        },
         # a wrong gold label: the extractor (rightly) disagrees, and is scored down for it
-        {"id": "c", "text": "今天天气不错", "offer": True, "intent": "buy", "categories": ["drugs"],
-         "prices": [{"amount": 5, "amount_max": None, "currency": "USD"}],
-         "contacts": [{"type": "qq", "value": "99999"}]},
+        {
+            "id": "c",
+            "text": "今天天气不错",
+            "offer": True,
+            "intent": "buy",
+            "categories": ["drugs"],
+            "prices": [{"amount": 5, "amount_max": None, "currency": "USD"}],
+            "contacts": [{"type": "qq", "value": "99999"}],
+        },
     ]
     path = tmp_path / "gold.jsonl"
     path.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold), "utf-8")
@@ -36,7 +70,9 @@ def test_scores_follow_the_spec_on_a_tiny_gold_set(tmp_path):
 
     proc = subprocess.run([EXE, "eval", str(path), "--json"], capture_output=True, check=True)
     assert json.loads(proc.stdout)["offer"]["tp"] == 2
-    table = subprocess.run([EXE, "eval", str(path)], capture_output=True, check=True).stdout.decode()
+    table = subprocess.run(
+        [EXE, "eval", str(path)], capture_output=True, check=True
+    ).stdout.decode()
     assert "offer" in table and "prices" in table and "sms_spam" in table
 
 

@@ -18,7 +18,9 @@ FIELDS = ["id", "offer", "intent", "categories", "platforms", "prices", "contact
 PRICE_FIELDS = ["amount", "amount_max", "currency", "quantity", "unit", "period", "usd", "span"]
 
 
-def run(args: list[str], data: bytes | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], data: bytes | None = None, timeout: int = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [EXE, "extract", *args], input=data, capture_output=True, timeout=timeout, check=False
     )
@@ -32,7 +34,12 @@ def test_good_input_gives_one_object_per_line_in_order(tmp_path):
     src = tmp_path / "in.jsonl"
     records = [
         {"id": "m1", "text": "短信群发 5000条300元 QQ 123456789", "date": "2013-05-14"},
-        {"id": "m2", "text": "our site was hit by DDoS yesterday", "source": "forum", "author": "x"},
+        {
+            "id": "m2",
+            "text": "our site was hit by DDoS yesterday",
+            "source": "forum",
+            "author": "x",
+        },
         {"id": "m3", "text": "SMS spam $50 per 5,000 messages", "date": "2013-05-14T08:30:00Z"},
     ]
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
@@ -47,7 +54,10 @@ def test_good_input_gives_one_object_per_line_in_order(tmp_path):
     price = first["prices"][0]
     assert list(price)[: len(PRICE_FIELDS)] == PRICE_FIELDS
     assert (price["amount"], price["currency"], price["quantity"], price["unit"]) == (
-        300.0, "CNY", 5000, "message",
+        300.0,
+        "CNY",
+        5000,
+        "message",
     )
     assert price["usd"] == pytest.approx(48.84, abs=0.05)
     text = records[0]["text"]

@@ -3,10 +3,19 @@ from undersight.text.numbers import parse_number
 
 
 def test_full_width_and_traditional_fold_to_one_length():
-    n = normalize("ＱＱ：１２３４５ 偽基站 遠控")
-    assert n.cased == "QQ:12345 伪基站 远控"
-    assert n.lower == "qq:12345 伪基站 远控"
+    n = normalize("ＱＱ：１２３４５ 偽基站")
+    assert n.cased == "QQ:12345 伪基站"
+    assert n.lower == "qq:12345 伪基站"
     assert n.starts is None  # same length: spans map one to one
+
+
+def test_spaces_between_chinese_words_are_dropped_but_not_around_numerals():
+    text = "可以 打 流量 三千 月租 AB CD"
+    n = normalize(text)
+    assert n.cased == "可以打流量 三千 月租 AB CD"
+    start = n.cased.index("打流量")
+    s, e = n.to_original(start, start + 3)
+    assert text[s:e] == "打 流量"
 
 
 def test_spans_map_back_through_entities_and_zero_width():

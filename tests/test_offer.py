@@ -63,7 +63,9 @@ def test_every_category_carries_its_evidence_span():
     e = extract(text)
     for ev in e.categories:
         assert text[ev.span[0] : ev.span[1]]
-    assert any(text[ev.span[0] : ev.span[1]] in ("远控", "免杀远控", "灰鸽子") for ev in e.categories)
+    assert any(
+        text[ev.span[0] : ev.span[1]] in ("远控", "免杀远控", "灰鸽子") for ev in e.categories
+    )
 
 
 def test_platforms():

@@ -21,21 +21,38 @@ def prices(text, date="2013-06-01"):
         ),
         (
             "DDoS $81/month, $16/day, $500 lifetime",
-            [(81, None, "USD", None, "month"), (16, None, "USD", None, "day"),
-             (500, None, "USD", None, "lifetime")],
+            [
+                (81, None, "USD", None, "month"),
+                (16, None, "USD", None, "day"),
+                (500, None, "USD", None, "lifetime"),
+            ],
         ),
         ("RAT licence $97-258 a year", [(97, 258, "USD", None, "year")]),
         ("远控 年费 97~258 刀 QQ 12345678", [(97, 258, "USD", None, "year")]),
-        ("出 100个肉鸡50元 包月300", [(50, None, "CNY", 100, None), (300, None, "CNY", None, "month")]),
+        (
+            "出 100个肉鸡50元 包月300",
+            [(50, None, "CNY", 100, None), (300, None, "CNY", None, "month")],
+        ),
         ("收料 每条5毛到一块 威信 abc_123", [(0.5, 1, "CNY", None, None)]),
-        ("USDT 出 5000U 汇率7.1 私聊", [(5000, None, "USDT", None, None), (7.1, None, "CNY", None, None)]),
+        (
+            "USDT 出 5000U 汇率7.1 私聊",
+            [(5000, None, "USDT", None, None), (7.1, None, "CNY", None, None)],
+        ),
         ("imessage群发 每千条20 量大从优", [(20, None, "CNY", 1000, None)]),
-        ("DDoS 天卡 100\n周卡 500\n月卡 1500\n永久 1.2w", [
-            (100, None, "CNY", None, "day"), (500, None, "CNY", None, "week"),
-            (1500, None, "CNY", None, "month"), (12000, None, "CNY", None, "lifetime")]),
+        (
+            "DDoS 天卡 100\n周卡 500\n月卡 1500\n永久 1.2w",
+            [
+                (100, None, "CNY", None, "day"),
+                (500, None, "CNY", None, "week"),
+                (1500, None, "CNY", None, "month"),
+                (12000, None, "CNY", None, "lifetime"),
+            ],
+        ),
         ("WTB botnet, budget 5-8k, tg @minerbuyer", [(5000, 8000, "USD", None, None)]),
-        ("Selling fullz €40 each, 0.005 BTC for 10 fullz", [(40, None, "EUR", None, None),
-                                                     (0.005, None, "BTC", 10, None)]),
+        (
+            "Selling fullz €40 each, 0.005 BTC for 10 fullz",
+            [(40, None, "EUR", None, None), (0.005, None, "BTC", 10, None)],
+        ),
     ],
 )
 def test_prices_with_quantity_and_period(text, expected):

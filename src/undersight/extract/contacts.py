@@ -50,8 +50,8 @@ QQ = re.compile(
 )
 QQ_AFTER = re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]?\s?(?:qq|扣扣|企鹅)(?![a-z0-9])")
 WECHAT = re.compile(
-    r"(?:微信号?|威信|薇信|徽信|卫星|v信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
-    r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：]))"
+    r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
+    r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"
     r"\s*(?:号|id)?\s*[:：=]?\s*"
     r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
 )

@@ -44,9 +44,10 @@ _NEGATED = re.compile(
     r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
     r"[^。!！?？\n;；]{0,6}$"
 )
+_NEGATED_AFTER = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
 # Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
 _TARGETED = re.compile(
-    r"(?:打|攻击|黑|入侵|渗透|劫持|污染|\bhit|\battack|\bddos|\bhack)\s?(?:一个|个|掉|死|下)?\s?$"
+    r"(?:打|攻击|黑|入侵|渗透|劫持|污染|\bhit|\battack)\s?(?:一个|个|掉|死|下)?\s?$"
 )
 
 
@@ -204,6 +205,8 @@ def _category_scores(
         term = lower[start:end]
         if start and _NEGATED.search(lower, max(0, start - 10), start):
             continue
+        if _NEGATED_AFTER.match(lower, end):
+            continue  # "跑分车队勿扰"
         targeted = start and _TARGETED.search(lower, max(0, start - 6), start) is not None
         for _, cid, weight in entries:
             if targeted:

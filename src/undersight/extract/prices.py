@@ -72,23 +72,34 @@ _TIME_UNITS = {
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
 _NOT_MONEY_AFTER = re.compile(
-    r"(?:%|％|小时|分钟|个月|以上|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
-    r"|[ \t]?(?:%|(?:gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
+    r"(?:%|％|小时|分钟|个月|以上|公里|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
+    r"|[ \t](?:小时|分钟|个月|公里|[天人岁折%])"
+    r"|[ \t]?(?:%|(?:km|gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
     r"|years?|months?|weeks?|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
     r"percent|pages?|sites?|domains?|ips?|threads?|cores?|vouches?)(?![a-z]))"
 )
+# "一台 2.8w", "一套源码3000", "单张8": a price per counted thing, written before it
 _PER_UNIT_BEFORE = re.compile(
-    r"[一单每全整]\s?[台个套条张份件只本克瓶单次号机天]\s{0,2}[:：=]?\s{0,2}$"
+    r"[一单每全整]\s?[台个套条张份件只支本克瓶单次号机天页](?:\s?[\u4e00-\u9fff]{1,4})?"
+    r"\s{0,2}[:：=]?\s{0,2}$"
 )
 # After a bare magnitude ("5w", "两千"), what a price is followed by.
 _PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
 _FOR_DURATION = re.compile(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)")
 _QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
-_NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|押金|保证金|定金|流水|turnover|profit|利润|收益)")
+_NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|turnover|profit|in profit|balance)(?![a-z])")
 _PER_THOUSAND_BEFORE = re.compile(
     r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$"
 )
-_VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|每天|一天|月流水)\s{0,2}$")
+_VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|[能可]发|月流水)\s{0,2}$")
+# "一块五" = 1.5: after 块/元 a single digit is the tenths.
+_TENTHS_AFTER = re.compile(
+    r"([一二两三四五六七八九]|[1-9])(?![\d一二两三四五六七八九十百千万.,]|[个台条张套份件只次本克瓶])"
+)
+_CN_TENTHS = {c: i + 1 for i, c in enumerate("一二三四五六七八九")} | {"两": 2}
+# A list line ending in a bare number: "✅ 陌陌号 15\n"
+_LINE_END = re.compile(r"[ \t]*(?:\n|$)")
+_CURRENCY_WORD = re.compile(r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt)|[$¥€£]\s?\d")
 _PER_UNIT_AFTER = re.compile(
     r"\s{0,2}(?:/\s?(?!\d)|每|一[个台条张套份件只次本克瓶单号]|per\s|each|ea\b|a\s(?:piece|pc|unit)|apiece)"
 )
@@ -149,6 +160,7 @@ class _Context:
     period_starts: list[int]
     period_ends: list[int]
     category_unit: str | None
+    explicit: list[tuple[int, str]]  # (start, currency) of prices with a currency word
 
 
 class PriceFinder:
@@ -168,7 +180,13 @@ class PriceFinder:
         classifiers = _alternation(list(lexicon.classifiers))
         ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
         cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
-        self.classifier_after = re.compile(rf"{cjk_classifiers}|[ \t]?{ascii_classifiers}")
+        # a space may stand before a measure word, except the ones that start words (单次, 号码)
+        spaced = _alternation(
+            [c for c in lexicon.classifiers if not c.isascii() and c[0] not in "单号次本部份组只"]
+        )
+        self.classifier_after = re.compile(
+            rf"{cjk_classifiers}|[ \t]{spaced}|[ \t]?{ascii_classifiers}"
+        )
         self.quantity = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUMBER})\s?(?P<cls>{classifiers})")
         self.bare_quantity = re.compile(
             rf"(?<![a-z0-9.$])(?P<num>{NUMBER})\s{{1,2}}(?=[\d$¥€£{_CN_DIGITS}])"
@@ -212,6 +230,7 @@ class PriceFinder:
             period_starts=sorted(x[0] for x in periods),
             period_ends=sorted(x[1] for x in periods),
             category_unit=category_unit,
+            explicit=[],
         )
         out: list[FoundPrice] = []
         prev_end = 0
@@ -251,7 +270,9 @@ class PriceFinder:
             return None, m.end("num")
         raw_num, raw_num2 = m.group("num"), m.group("num2")
         pre, pre2, suf1, suf = m.group("pre"), m.group("pre2"), m.group("suf1"), m.group("suf")
-        if raw_num2 is None and suf1 and not suf:
+        if raw_num2 is None and suf1:
+            # "500$ BTC": the first currency word belongs to the number
+            end = m.end("suf1")
             suf, suf1 = suf1, None
         raw_num, cut = _trim_chinese(raw_num, text, m.end("num"))
         if cut:
@@ -286,6 +307,13 @@ class PriceFinder:
             else:
                 # not a range ("2019 — $8", a date): judge the second part on its own
                 return None, m.start("pre2") if pre2 else m.start("num2")
+        if suf in ("分", "分钱") and not re.match(r"\s?(?:一|每|/|钱)", text[end : end + 2]):
+            return None, None  # "10分钟", "90分": minutes and points, not cents
+        tenths = _TENTHS_AFTER.match(text, end) if suf in ("块", "元") and not raw_num2 else None
+        if tenths:
+            digit = tenths.group(1)
+            amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
+            end = tenths.end()
         cjk_number = raw_num[0] in _CN_DIGITS
         if suf in ("块", "米") and not suf1 and cjk_number and not text.startswith("钱", end):
             if _CN_MAGNITUDE not in raw_num and not any(c in _CN_MAGNITUDE for c in raw_num):
@@ -296,7 +324,8 @@ class PriceFinder:
                 text[max(0, start - 8) : start],
             )
             or re.match(
-                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)", text[m.end("num") + 1 : m.end("num") + 16]
+                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)",
+                text[m.end("num") + 1 : m.end("num") + 16],
             )
         ):
             return None, None  # metres, not money
@@ -310,6 +339,7 @@ class PriceFinder:
             return None, None  # "$1,000 deposit"
         if self._blocked(start, ctx):
             return None, None
+        explicit_currency = currency is not None
         if currency is not None:
             if not suf and self.classifier_after.match(text, end):
                 return None, None  # "BTC 2个": counts coins
@@ -318,12 +348,14 @@ class PriceFinder:
         else:
             if not self._bare_is_price(m, raw_num, amount, ctx, prev_end, end):
                 return None, None
-            currency = "CNY" if ctx.chinese else "USD"
+            currency = _inherited_currency(ctx, start) or ("CNY" if ctx.chinese else "USD")
         if amount <= 0:
             return None, None
         amount = round(amount, 8)
         if amount_max is not None:
             amount_max = round(amount_max, 8)
+        if explicit_currency:
+            ctx.explicit.append((start, currency))
         quantity, unit = self._quantity(start, end, ctx, prev_end)
         period = self._period(start, end, ctx, prev_end)
         return FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period), None
@@ -366,7 +398,9 @@ class PriceFinder:
             r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]
         ):
             return False  # a year
-        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(text, max(0, start - 8), start):
+        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(
+            text, max(0, start - 8), start
+        ):
             return False  # "日发2w", "10万+": volumes, not prices
         if _QUANTITY_BEFORE.search(text, max(0, start - 6), start):
             return False  # "per 1k", "/1000": the quantity of the price before
@@ -402,6 +436,12 @@ class PriceFinder:
             return True  # "每千条20"
         if len(digits) >= 5 or not _PRICE_END.match(text, end):
             return False  # "日发2w", "10万+", "3w节点": volumes, not prices
+        if (
+            _LINE_END.match(text, end)
+            and text[start - 1 : start] in (" ", "\t")
+            and _CURRENCY_WORD.search(text) is not None
+        ):
+            return True  # "✅ 陌陌号 15" in a price list that names its currency
         if cn_magnitude and amount >= 100:
             return True  # "两千", "三百五"
         return bool(re.search(r"[kw万千]$", raw_num)) and amount >= 100  # "5k", "3w"
@@ -444,11 +484,7 @@ class PriceFinder:
     ) -> tuple[float | None, str | None]:
         text, default_unit = ctx.text, ctx.category_unit
         per = self.per_qty_after.match(text, end)
-        if (
-            per
-            and (per.group("qty") or per.group("k"))
-            and not _FOR_DURATION.match(text, end)
-        ):
+        if per and (per.group("qty") or per.group("k")) and not _FOR_DURATION.match(text, end):
             value = parse_number(per.group("qty")) if per.group("qty") else 1.0
             if value is not None and (
                 per.group("cls") or per.group("k") or "for" not in per.group()
@@ -510,6 +546,16 @@ class PriceFinder:
             if t.end() >= start - 2:
                 return _time_to_period(t.group("num"), t.group("u"))
         return None
+
+
+def _inherited_currency(ctx: _Context, start: int) -> str | None:
+    """A bare amount after "港币 80" in a Chinese ad is HKD too."""
+    if not ctx.chinese or not ctx.explicit:
+        return None
+    before = [cur for at, cur in ctx.explicit if at < start]
+    if before and before[-1] not in ("CNY", "BTC", "ETH", "USDT", "LTC", "XMR"):
+        return before[-1]
+    return None
 
 
 def thousand_before(text: str, prev_end: int, start: int) -> re.Match[str] | None:
