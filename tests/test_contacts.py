@@ -6,7 +6,10 @@ VALID_BTC = "15BHCGtsAEH8ZKaRWSkrqg1u2Wcamz727s"
 BAD_BTC = "15BHCGtsAEH8ZKaRWSkrqg1u2Wcamz7272"  # one character changed: checksum fails
 VALID_TRON = "TE9VCLGbJxQ5iVe46iQaMpi2wJMtxSQ9sC"
 VALID_BECH32 = "bc1q9hfzuhem2jhak9gqvpkltduwu59yzn9yz65qpc"
-VALID_XMR = "44fLhMNJ4H882FMJMMd2v4KSML72h1qx6RkC3rXTygGzidMT9ZUuUbkbMVJ685GnCTEEZc4NjVHu5FnqFeDhxn9AQSSCYyY"
+VALID_XMR = (
+    "44fLhMNJ4H882FMJMMd2v4KSML72h1qx6RkC3rXTygGzid"
+    "MT9ZUuUbkbMVJ685GnCTEEZc4NjVHu5FnqFeDhxn9AQSSCYyY"
+)
 
 
 def contacts(text):

@@ -123,7 +123,8 @@ def test_missing_input_file_is_a_clear_one_line_error(tmp_path):
 def _peak_rss_kb(path: Path) -> int:
     code = (
         "import resource, subprocess, sys;"
-        f"subprocess.run([{EXE!r}, 'extract', {str(path)!r}], stdout=subprocess.DEVNULL, check=False);"
+        f"subprocess.run([{EXE!r}, 'extract', {str(path)!r}],"
+        " stdout=subprocess.DEVNULL, check=False);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     return int(subprocess.check_output([sys.executable, "-c", code], timeout=600))
