@@ -83,7 +83,7 @@ _QQ_GATE = re.compile(r"q|扣|企鹅|球球|口口|抠|群")
 _TOKEN = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
 _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
 _REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
-_TRAILING = ".,;:!?)]}>'\"*"
+_TRAILING = ".,;:!?)]}>'\"*("
 # Domains that are file names far more often than sites.
 _FILE_LIKE_TLDS = frozenset({"zip", "mov", "md", "py", "sh", "rs", "pl", "so", "js", "ps", "cs"})
 

@@ -42,7 +42,10 @@ _REQUEST_QUESTION = re.compile(
 )
 # Leading position of a message: where WTB/求购/收 decide the intent.
 _LEAD = re.compile(r"^[\s\W_]{0,6}")
-_HAVE_WANT = re.compile(r"\[h\].{0,80}\[w\]|\bhave\b.{0,60}\bwant\b|\(h\).{0,80}\(w\)")
+_HAVE_WANT = re.compile(
+    r"\[h\].{0,80}\[[wn]\]|\(h\).{0,80}\([wn]\)"
+    r"|\bhave\b.{0,60}\b(?:want|need|needing|looking for)\b"
+)
 
 
 _PAIR_GATE = ("收", "出", "买", "卖", "sell", "buy", "my ")

@@ -41,6 +41,7 @@ _DIGIT_RUN = re.compile(rf"\.?[\d{_CN_DIGITS}]+")
 _RANGE_SEP = r"(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
 _SYMBOLS = frozenset("$¥€£₽₿")
+_FIAT_SYMBOLS = frozenset({"$", "us$", "usd$", "¥", "€", "£", "hk$", "nt$"})
 _TIME_UNITS = {
     "小时": "hour",
     "h": "hour",
@@ -287,8 +288,8 @@ class PriceFinder:
             if word is None:
                 continue
             word_currency = lex.currency_suffix[word]
-            if currency is None or word not in ("元", "块", "块钱"):
-                currency = word_currency  # "台币350元" stays TWD
+            if currency is None or (word not in ("元", "块", "块钱") and pre not in _FIAT_SYMBOLS):
+                currency = word_currency  # "台币350元" stays TWD, "$280 BTC" stays USD
         if suf1:
             factor = lex.subunits.get(suf1, 1.0)
         if suf:
@@ -442,6 +443,8 @@ class PriceFinder:
             and _CURRENCY_WORD.search(text) is not None
         ):
             return True  # "✅ 陌陌号 15" in a price list that names its currency
+        if _CURRENCY_WORD.search(text) is not None:
+            return False  # where prices name their currency, "5万" alone counts records
         if cn_magnitude and amount >= 100:
             return True  # "两千", "三百五"
         return bool(re.search(r"[kw万千]$", raw_num)) and amount >= 100  # "5k", "3w"
