@@ -6,7 +6,7 @@ def test_full_width_and_traditional_fold_to_one_length():
     n = normalize("ＱＱ：１２３４５ 偽基站")
     assert n.cased == "QQ:12345 伪基站"
     assert n.lower == "qq:12345 伪基站"
-    assert n.starts is None  # same length: spans map one to one
+    assert n.segments is None  # same length: spans map one to one
 
 
 def test_spaces_between_chinese_words_are_dropped_but_not_around_numerals():
@@ -66,3 +66,23 @@ def test_numbers_in_every_written_form():
         assert parse_number(raw) == value, raw
     assert parse_number("abc") is None
     assert parse_number("1.2.3") is None
+
+
+def test_fast_chinese_numeral_reader_agrees_with_cn2an():
+    import random
+
+    import cn2an
+
+    from undersight.text.numbers import _chinese_fast
+
+    rng = random.Random(2013)
+    values = [rng.randint(1, 99) for _ in range(300)]
+    values += [rng.randint(100, 99_999_999) for _ in range(1500)]
+    values += [rng.randint(1, 9) * 10 ** rng.randint(1, 8) for _ in range(200)]
+    for value in values:
+        written = cn2an.an2cn(value, "low")
+        assert _chinese_fast(written) == value, written
+    for colloquial, value in {"三百五": 350, "两千五": 2500, "一万五": 15000, "十二": 12}.items():
+        assert _chinese_fast(colloquial) == value
+        assert float(cn2an.cn2an(colloquial, "smart")) == value
+    assert _chinese_fast("一二") is None

@@ -74,13 +74,22 @@ DOMAIN = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
 _HAS_DIGIT = re.compile(r"\d")
-_TELEGRAM_GATE = re.compile(r"tg|tele|电报|飞机|✈")
-_WECHAT_GATE = re.compile(
-    r"微|威信|薇|徽信|卫星|v信|vx|wx|we ?chat|weixin|[+加]v|(?<![a-z])v\s*[:：]"
+# Substrings without which a pattern cannot match: cheap checks before regexes.
+_TELEGRAM_CUES = ("tg", "tele", "电报", "飞机", "✈")
+_WECHAT_CUES = ("微", "威信", "薇", "徽信", "卫星", "v", "wx", "chat", "weixin")
+_QQ_CUES = ("q", "扣", "企鹅", "球球", "口口", "抠", "群")
+_PHONE_CUES = ("电话", "手机", "热线", "tel", "phone", "call", "wa", "☎", "📞")
+_PHONE_SHAPE = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
+_DOT_HIT = re.compile(
+    r"[a-z0-9_-](?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9]"
 )
-_QQ_GATE = re.compile(r"q|扣|企鹅|球球|口口|抠|群")
+
+
+def _gate(text: str, cues: tuple[str, ...]) -> bool:
+    return any(cue in text for cue in cues)
 # Maximal runs of characters a host name can be written with (linear to find).
 _TOKEN = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.[]{}()")
 _LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
 _REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
 _TRAILING = ".,;:!?)]}>'\"*("
@@ -224,7 +233,7 @@ def _links(norm: Normalized, c: _Collector) -> None:
 
 def _handles(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    if _TELEGRAM_GATE.search(lower):
+    if _gate(lower, _TELEGRAM_CUES):
         for m in TELEGRAM_CUE.finditer(lower):
             if c.free(*m.span(1)):
                 c.add("telegram", m.group(1), m.start(1), m.end(1))
@@ -232,11 +241,11 @@ def _handles(norm: Normalized, c: _Collector) -> None:
         for m in TELEGRAM_AT.finditer(lower):
             if c.free(*m.span()):
                 c.add("telegram", m.group(1), m.start(), m.end())
-    if _WECHAT_GATE.search(lower):
+    if _gate(lower, _WECHAT_CUES):
         for m in WECHAT.finditer(lower):
             if c.free(*m.span(1)):
                 c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
-    if _HAS_DIGIT.search(lower) is None or _QQ_GATE.search(lower) is None:
+    if not _gate(lower, _QQ_CUES) or _HAS_DIGIT.search(lower) is None:
         return
     for m in QQ_AFTER.finditer(lower):
         if c.free(*m.span(1)):
@@ -271,9 +280,9 @@ def _qq_number(raw: str) -> tuple[str, int] | None:
 
 def _phones(norm: Normalized, c: _Collector, region: str) -> None:
     lower = norm.lower
-    if _HAS_DIGIT.search(lower) is None:
-        return
-    for m in PHONE_INTL.finditer(lower):
+    if _PHONE_SHAPE.search(lower) is None:
+        return  # no run of 7+ digits (spaced or not): no phone number
+    for m in PHONE_INTL.finditer(lower) if "+" in lower else ():
         if c.free(*m.span()):
             value = _phone_e164(m.group(), None)
             if value:
@@ -283,7 +292,7 @@ def _phones(norm: Normalized, c: _Collector, region: str) -> None:
             value = _phone_e164(m.group(), "CN")
             if value:
                 c.add("phone", value, *m.span())
-    for m in PHONE_CUE.finditer(lower):
+    for m in PHONE_CUE.finditer(lower) if _gate(lower, _PHONE_CUES) else ():
         if c.free(*m.span(1)):
             value = _phone_e164(m.group(1), region)
             if value:
@@ -316,11 +325,18 @@ def _wallets(norm: Normalized, c: _Collector) -> None:
 def _network(norm: Normalized, c: _Collector) -> None:
     lower = norm.lower
     tlds = _tlds()
-    # Only dotted tokens can hold an IP or a domain: scan those, not the text.
-    for token in _TOKEN.finditer(lower):
-        if "." not in token.group() and "dot" not in token.group():
+    # Only tokens with a dot inside can hold an IP or a domain: scan those.
+    done = -1
+    for hit in _DOT_HIT.finditer(lower):
+        if hit.start() < done:
             continue
-        lo, hi = token.span()
+        lo = hit.start()
+        floor = max(0, lo - 300)
+        while lo > floor and lower[lo - 1] in _TOKEN_CHARS:
+            lo -= 1
+        token = _TOKEN.match(lower, hit.start())
+        hi = token.end() if token else hit.end()
+        done = hi
         lo = max(0, lo - 1)
         hi = min(len(lower), hi + 1)
         for m in IPV4.finditer(lower, lo, hi):

@@ -51,37 +51,29 @@ class Matcher:
             self._automaton.make_automaton()
 
     def scan(self, text: str) -> list[list[Hit]]:
-        """Maximal matches per family, in order of start; neutral ones removed."""
-        out: list[list[Hit]] = [[] for _ in range(self.size)]
+        """Maximal matches per family, in order of start; neutral ones removed.
+
+        The automaton reports matches by end position, so containment is
+        resolved with one stack per family, without sorting.
+        """
+        kept: list[list[tuple[int, int, tuple[Entry, ...], bool]]] = [[] for _ in range(self.size)]
         if self._empty:
-            return out
+            return [[] for _ in range(self.size)]
         n = len(text)
-        found = []
+        word = _WORD
         for last, (length, left, right, plural, groups) in self._automaton.iter(text):
             start = last - length + 1
             end = last + 1
-            if left and start > 0 and text[start - 1] in _WORD:
+            if left and start > 0 and text[start - 1] in word:
                 continue
-            if right and end < n and text[end] in _WORD:
-                if not (
-                    plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in _WORD)
-                ):
+            if right and end < n and text[end] in word:
+                if not (plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in word)):
                     continue
-            found.append((start, -end, groups))
-        if not found:
-            return out
-        found.sort(key=_order)
-        max_end = [-1] * self.size
-        for start, neg_end, groups in found:
-            end = -neg_end
             for index, entries, neutral in groups:
-                if end <= max_end[index]:
-                    continue  # inside a longer match of this family
-                max_end[index] = end
-                if not neutral:
-                    out[index].append((start, end, entries))
-        return out
-
-
-def _order(item: tuple[int, int, object]) -> tuple[int, int]:
-    return item[0], item[1]
+                stack = kept[index]
+                if stack and stack[-1][1] == end and stack[-1][0] <= start:
+                    continue  # a longer match with the same end is kept already
+                while stack and stack[-1][0] >= start:
+                    stack.pop()  # earlier matches inside this one
+                stack.append((start, end, entries, neutral))
+        return [[(s, e, entries) for s, e, entries, neutral in stack if not neutral] for stack in kept]

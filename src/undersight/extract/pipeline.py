@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from functools import lru_cache
 
 from undersight.extract.contacts import find_contacts
@@ -44,6 +43,8 @@ _NEGATED = re.compile(
     r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
     r"[^。!！?？\n;；]{0,6}$"
 )
+_NEGATION_WORDS = ("不", "勿", "禁", "拒", "免谈", "别来", "no", "not", "never", "don")
+_TARGET_WORDS = ("打", "攻击", "黑", "入侵", "渗透", "劫持", "污染", "hit", "attack")
 _NEGATED_AFTER = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
 # Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
 _TARGETED = re.compile(
@@ -93,8 +94,13 @@ class Extractor:
         prices = []
         for p in result.prices:
             usd, note = to_usd(p.amount, p.currency, day)
-            prices.append(replace(p, usd=usd, usd_note=note))
-        return replace(result, prices=tuple(prices))
+            prices.append(
+                Price(p.amount, p.currency, p.span, p.amount_max, p.quantity, p.unit, p.period, usd, note)
+            )
+        r = result
+        return Extraction(
+            r.offer, r.intent, r.categories, r.platforms, tuple(prices), r.contacts, r.offer_evidence
+        )
 
     def _extract_undated(self, text: str) -> Extraction:
         """Everything but the currency conversion, which depends on the date."""
@@ -201,13 +207,18 @@ def _category_scores(
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, int]] = {}
     seen_terms: set[tuple[str, str]] = set()
+    negation = any(word in lower for word in _NEGATION_WORDS)
+    targeting = any(word in lower for word in _TARGET_WORDS)
     for start, end, entries in hits:
         term = lower[start:end]
-        if start and _NEGATED.search(lower, max(0, start - 10), start):
-            continue
-        if _NEGATED_AFTER.match(lower, end):
-            continue  # "跑分车队勿扰"
-        targeted = start and _TARGETED.search(lower, max(0, start - 6), start) is not None
+        if negation:
+            if start and _NEGATED.search(lower, max(0, start - 10), start):
+                continue
+            if _NEGATED_AFTER.match(lower, end):
+                continue  # "跑分车队勿扰"
+        targeted = (
+            targeting and start and _TARGETED.search(lower, max(0, start - 6), start) is not None
+        )
         for _, cid, weight in entries:
             if targeted:
                 weight *= 0.3

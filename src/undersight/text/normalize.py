@@ -15,6 +15,7 @@ import html
 import html.entities
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,24 +34,37 @@ _CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿兩
 class Normalized:
     """A normalized message: ``cased`` keeps letter case, ``lower`` does not.
 
-    Both have the same length. ``starts[i]``/``ends[i]`` give the original
-    offsets of normalized character ``i``; ``None`` means identity.
+    Both have the same length. ``segments`` maps them back to the original:
+    ``(normalized start, original start, fixed end)`` rows, where a copied run
+    maps character for character (fixed end -1) and a decoded piece
+    (``&amp;`` -> ``&``) maps every character to its whole source. ``None``
+    means identity, the common case. Only the segment starts are kept, so
+    normalizing costs nothing per character.
     """
 
     original: str
     cased: str
     lower: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    segments: tuple[tuple[int, int, int], ...] | None = None
+    segment_starts: tuple[int, ...] | None = None
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of the normalized text to the original."""
-        if self.starts is None or self.ends is None:
+        if self.segments is None:
             return (start, end)
         if end <= start:
-            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            pos = self._origin(start)[0] if start < len(self.cased) else len(self.original)
             return (pos, pos)
-        return (self.starts[start], self.ends[end - 1])
+        return (self._origin(start)[0], self._origin(end - 1)[1])
+
+    def _origin(self, i: int) -> tuple[int, int]:
+        """Original ``[start, end)`` of normalized character ``i``."""
+        assert self.segments is not None and self.segment_starts is not None
+        norm_start, orig_start, fixed_end = self.segments[bisect_right(self.segment_starts, i) - 1]
+        if fixed_end < 0:
+            pos = orig_start + (i - norm_start)
+            return pos, pos + 1
+        return orig_start, fixed_end
 
 
 @lru_cache(maxsize=1)
@@ -99,54 +113,56 @@ def _decode_entity(token: str) -> str | None:
     return html.entities.html5.get(token[1:])
 
 
-def _decode_and_strip(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """Decode entities and drop invisible characters, recording offsets."""
+def _decode_and_strip(text: str) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+    """Decode entities, drop invisible characters and inter-word Chinese spaces,
+    recording the segments that map the result back."""
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    segments: list[tuple[int, int, int]] = []
+    length = 0
     pos = 0
     for match in _SLOW_PATH.finditer(text):
         begin, finish = match.span()
         if begin > pos:
             pieces.append(text[pos:begin])
-            starts.extend(range(pos, begin))
-            ends.extend(range(pos + 1, begin + 1))
+            segments.append((length, pos, -1))
+            length += begin - pos
+        pos = finish
         token = match.group()
         if token in (" ", "\u3000"):
             # a space between two Chinese words ("打 流量", as segmented chat
             # exports write) is dropped, so jargon matches across it
             if text[begin - 1] in _CN_NUMERALS or text[finish] in _CN_NUMERALS:
                 pieces.append(" ")
-                starts.append(begin)
-                ends.append(finish)
-            pos = finish
+                segments.append((length, begin, finish))
+                length += 1
             continue
-        if token.startswith("&"):
-            decoded = _decode_entity(token)
-            if decoded is None:  # unknown entity: keep it verbatim
-                decoded = token
-                starts.extend(range(begin, finish))
-                ends.extend(range(begin + 1, finish + 1))
-            else:
-                decoded = "".join(c for c in decoded if not _SLOW_PATH.fullmatch(c)) or " "
-                starts.extend([begin] * len(decoded))
-                ends.extend([finish] * len(decoded))
-            pieces.append(decoded)
-        pos = finish
+        if not token.startswith("&"):
+            continue  # an invisible character: dropped
+        decoded = _decode_entity(token)
+        if decoded is None:  # unknown entity: keep it verbatim
+            pieces.append(token)
+            segments.append((length, begin, -1))
+            length += len(token)
+            continue
+        decoded = "".join(c for c in decoded if not _SLOW_PATH.fullmatch(c)) or " "
+        pieces.append(decoded)
+        segments.append((length, begin, finish))
+        length += len(decoded)
     if pos < len(text):
         pieces.append(text[pos:])
-        starts.extend(range(pos, len(text)))
-        ends.extend(range(pos + 1, len(text) + 1))
-    return "".join(pieces), tuple(starts), tuple(ends)
+        segments.append((length, pos, -1))
+    if not segments:
+        segments.append((0, len(text), len(text)))
+    return "".join(pieces), tuple(segments)
 
 
 def normalize(text: str) -> Normalized:
     """Normalize ``text``; pure and deterministic."""
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    segments: tuple[tuple[int, int, int], ...] | None = None
     cased = text
     if _SLOW_PATH.search(text) is not None:
-        cased, starts, ends = _decode_and_strip(text)
+        cased, segments = _decode_and_strip(text)
     if not cased.isascii():
         cased = cased.translate(_translation_table())
-    return Normalized(text, cased, _lower_same_length(cased), starts, ends)
+    starts = tuple(seg[0] for seg in segments) if segments is not None else None
+    return Normalized(text, cased, _lower_same_length(cased), segments, starts)
