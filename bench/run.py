@@ -111,7 +111,9 @@ def main() -> int:
         "machine": f"{platform.machine()} {platform.processor() or ''} python {sys.version.split()[0]}".strip(),
         "messages": n,
         "mean_chars": round(mean_len, 1),
-        "measures": {name: {"cpu_s": round(s, 4), "msg_per_cpu_s": round(n / s)} for name, s in rows},
+        "measures": {
+            name: {"cpu_s": round(s, 4), "msg_per_cpu_s": round(n / s)} for name, s in rows
+        },
     }
     (RESULTS / "extract.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     corpus.unlink()

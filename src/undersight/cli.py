@@ -88,7 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--errors", action="store_true", help="also list every mismatching message")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
+    p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
+    p.set_defaults(func=cmd_demo)
     return parser
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from undersight.demo import main as demo_main
+
+    return demo_main(["--out", args.out])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -80,13 +80,13 @@ _WECHAT_CUES = ("微", "威信", "薇", "徽信", "卫星", "v", "wx", "chat", "
 _QQ_CUES = ("q", "扣", "企鹅", "球球", "口口", "抠", "群")
 _PHONE_CUES = ("电话", "手机", "热线", "tel", "phone", "call", "wa", "☎", "📞")
 _PHONE_SHAPE = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
-_DOT_HIT = re.compile(
-    r"[a-z0-9_-](?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9]"
-)
+_DOT_HIT = re.compile(r"[a-z0-9_-](?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9]")
 
 
 def _gate(text: str, cues: tuple[str, ...]) -> bool:
     return any(cue in text for cue in cues)
+
+
 # Maximal runs of characters a host name can be written with (linear to find).
 _TOKEN = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.[]{}()")

@@ -67,7 +67,9 @@ class Matcher:
             if left and start > 0 and text[start - 1] in word:
                 continue
             if right and end < n and text[end] in word:
-                if not (plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in word)):
+                if not (
+                    plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in word)
+                ):
                     continue
             for index, entries, neutral in groups:
                 stack = kept[index]
@@ -76,4 +78,6 @@ class Matcher:
                 while stack and stack[-1][0] >= start:
                     stack.pop()  # earlier matches inside this one
                 stack.append((start, end, entries, neutral))
-        return [[(s, e, entries) for s, e, entries, neutral in stack if not neutral] for stack in kept]
+        return [
+            [(s, e, entries) for s, e, entries, neutral in stack if not neutral] for stack in kept
+        ]

@@ -95,11 +95,27 @@ class Extractor:
         for p in result.prices:
             usd, note = to_usd(p.amount, p.currency, day)
             prices.append(
-                Price(p.amount, p.currency, p.span, p.amount_max, p.quantity, p.unit, p.period, usd, note)
+                Price(
+                    p.amount,
+                    p.currency,
+                    p.span,
+                    p.amount_max,
+                    p.quantity,
+                    p.unit,
+                    p.period,
+                    usd,
+                    note,
+                )
             )
         r = result
         return Extraction(
-            r.offer, r.intent, r.categories, r.platforms, tuple(prices), r.contacts, r.offer_evidence
+            r.offer,
+            r.intent,
+            r.categories,
+            r.platforms,
+            tuple(prices),
+            r.contacts,
+            r.offer_evidence,
         )
 
     def _extract_undated(self, text: str) -> Extraction:

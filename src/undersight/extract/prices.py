@@ -25,13 +25,13 @@ _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _CN_MAGNITUDE = "十百千万亿"
 NUMBER = (
-    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|\s?[百千万亿])(?:\d(?![\d.,]))?"
+    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{1,10}}(?:点[{_CN_DIGITS}]{{1,3}})?)"
 )
 # In candidates, a lone Chinese digit ("一个", "十分") is a number only before money words.
 _CANDIDATE_NUMBER = (
-    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|\s?[百千万亿])(?:\d(?![\d.,]))?"
+    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{2,10}}(?:点[{_CN_DIGITS}]{{1,3}})?"
     rf"|[{_CN_DIGITS}](?=\s{{0,2}}(?:毛|块|元|角|刀|美金|美元|u|米|百|千|万)))"
@@ -73,7 +73,7 @@ _TIME_UNITS = {
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
 _NOT_MONEY_AFTER = re.compile(
-    r"(?:%|％|小时|分钟|个月|以上|公里|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
+    r"(?:%|％|小时|分钟|个月|以上|公里|开头|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
     r"|[ \t](?:小时|分钟|个月|公里|[天人岁折%])"
     r"|[ \t]?(?:%|(?:km|gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
     r"|years?|months?|weeks?|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
@@ -81,12 +81,22 @@ _NOT_MONEY_AFTER = re.compile(
 )
 # "一台 2.8w", "一套源码3000", "单张8": a price per counted thing, written before it
 _PER_UNIT_BEFORE = re.compile(
-    r"[一单每全整]\s?[台个套条张份件只支本克瓶单次号机天页](?:\s?[\u4e00-\u9fff]{1,4})?"
+    r"[一单每全整]\s?[台个套条张份件只支本克瓶单次号机天页科](?:\s?[\u4e00-\u9fff]{1,4})?"
     r"\s{0,2}[:：=]?\s{0,2}$"
 )
 # After a bare magnitude ("5w", "两千"), what a price is followed by.
 _PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
 _FOR_DURATION = re.compile(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)")
+_FOR_QTY_BEFORE = re.compile(
+    rf"(?<![a-z0-9.$€£¥])(?P<num>{NUMBER})\s?(?:(?:[a-z]{{1,12}}\s?){{0,2}}(?:for|=|@)|[a-z]{{3,12}}s)"
+    r"\s{0,2}(?:only\s)?$"
+)
+_BANDWIDTH_BEFORE = re.compile(r"(?:防|防御|流量|带宽|攻击)\s?$")
+_EXCHANGE_HINT = re.compile(r"汇率|承兑|换汇|兑换|出u|收u|otc")
+_PAYMENT_AFTER = re.compile(
+    r"\s?(?:pp|paypal|lr|liberty reserve|wu|western union|mg|moneygram|skrill|payoneer|cashapp|"
+    r"cash app|venmo|zelle|perfect money|webmoney|wmz|revolut|payza|okpay|moneypak)(?![a-z])"
+)
 _QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
 _NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|turnover|profit|in profit|balance)(?![a-z])")
 _PER_THOUSAND_BEFORE = re.compile(
@@ -100,7 +110,12 @@ _TENTHS_AFTER = re.compile(
 _CN_TENTHS = {c: i + 1 for i, c in enumerate("一二三四五六七八九")} | {"两": 2}
 # A list line ending in a bare number: "✅ 陌陌号 15\n"
 _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
-_CURRENCY_WORD = re.compile(r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt)|[$¥€£]\s?\d")
+_CURRENCY_WORD = re.compile(
+    r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt|btc|eth|ltc|xmr|比特币|美元|欧元)|[$¥€£]\s?\d"
+)
+_UNIT_PRICE_BEFORE = re.compile(
+    r"(?:单价|每个|每张|每条|each|per unit|unit price)\s{0,2}[:：]?\s{0,2}$"
+)
 _PER_UNIT_AFTER = re.compile(
     r"\s{0,2}(?:/\s?(?!\d)|每|一[个台条张套份件只次本克瓶单号]|per\s|each|ea\b|a\s(?:piece|pc|unit)|apiece)"
 )
@@ -197,7 +212,7 @@ class PriceFinder:
             rf"(?<![a-z0-9.])(?P<num>\d+|[一两二三四五六七八九十半]+)\s?(?P<u>{time_units})"
         )
         self.per_qty_after = re.compile(
-            rf"\s{{0,2}}(?:/|per\s?|每|for)\s{{0,2}}(?P<qty>{NUMBER})?\s?(?P<k>k|千|万|w)?"
+            rf"\s{{0,2}}(?:/|per\s?|每|for)\s{{0,2}}(?P<qty>{NUMBER})?\s?(?P<k>(?:k|w)(?![a-z])|千|万)?"
             rf"\s?(?P<cls>{classifiers})?"
         )
 
@@ -316,8 +331,15 @@ class PriceFinder:
             amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
             end = tenths.end()
         cjk_number = raw_num[0] in _CN_DIGITS
-        if suf in ("块", "米") and not suf1 and cjk_number and not text.startswith("钱", end):
-            if _CN_MAGNITUDE not in raw_num and not any(c in _CN_MAGNITUDE for c in raw_num):
+        if (
+            suf in ("块", "米")
+            and not suf1
+            and raw_num in ("一", "两", "二")
+            and not text.startswith("钱", end)
+        ):
+            if re.match(r"[\u4e00-\u9fff]", text[end : end + 1]) and not re.match(
+                r"一|每", text[end : end + 1]
+            ):
                 return None, None  # "一块板子": a piece, not a yuan
         if "米" in (suf, suf1) and (
             re.search(
@@ -375,9 +397,13 @@ class PriceFinder:
     def _blocked(self, start: int, ctx: _Context) -> bool:
         """Money that is not a price: a deposit, a loss, turnover... right before."""
         for e in _any_between(ctx.not_price_ends, start - 8, start):
-            if start - 8 <= e <= start and not _CLAUSE_END.search(ctx.text, e, start):
-                if not re.search(r"[\d,，]", ctx.text[e:start]):
-                    return True
+            if _CLAUSE_END.search(ctx.text, e, start) or re.search(r"[\d,，]", ctx.text[e:start]):
+                continue
+            if _PER_UNIT_BEFORE.search(ctx.text, e, start) or _any_between(
+                ctx.price_word_ends, e + 1, start
+            ):
+                continue  # "带余额 每张15U": the price of the thing, not the balance
+            return True
         return False
 
     def _bare_is_price(
@@ -415,18 +441,22 @@ class PriceFinder:
             if window_start <= e <= start and not re.search(r"[\d。!?;；\n]", text[e:start]):
                 return True  # "价格300", "预算2k", "price: 50"
         if not ctx.chinese:
-            return False
+            return bool(_PAYMENT_AFTER.match(text, end))  # "[H] 200 LR [W] 180 PP"
         cn_magnitude = raw_num[0] in _CN_DIGITS and any(c in _CN_MAGNITUDE for c in raw_num)
         if raw_num[0] in _CN_DIGITS and not cn_magnitude:
             return False
+        if _MIN_MARKER.match(text, end) and _EXCHANGE_HINT.search(text):
+            return False  # "一万起" in an exchange ad: a minimum trade, not a price
         if _PER_UNIT_AFTER.match(text, end) or _MIN_MARKER.match(text, end):
             return True  # "300/月", "3元一条", "500起"
+        if m.group("num2") and amount >= 10:
+            return True  # "800~1500看证件": a bare range in an ad is a price range
         if _any_between(ctx.period_starts, end, end + 2):
             return True  # "300包月"
         if _any_between(ctx.period_ends, start - 3, start):
             return True  # "月租300", "天卡 15"
-        for qs, qe, value, _ in self._quantities(ctx, max(prev_end, start - 14), start):
-            if (
+        for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
+            if unit and (
                 qs >= prev_end
                 and start - 10 <= qe <= start
                 and not _CLAUSE_END.search(text, qe, start)
@@ -467,6 +497,8 @@ class PriceFinder:
             elif cls in ("k条", "千条"):
                 value *= 1e3
             unit = self.lexicon.classifiers[cls]
+            if cls == "g" and _BANDWIDTH_BEFORE.search(text, max(0, q.start() - 4), q.start()):
+                continue  # "硬防200G": gigabits, not grams
             noun_start = q.end()
             while noun_start < len(text) and text[noun_start] == " ":
                 noun_start += 1
@@ -495,7 +527,9 @@ class PriceFinder:
                 value *= {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}.get(per.group("k") or "", 1.0)
                 unit = self.lexicon.classifiers.get(per.group("cls") or "", default_unit)
                 return (value if value != 1 else None), unit
-        if _PER_UNIT_AFTER.match(text, end):
+        if _PER_UNIT_AFTER.match(text, end) or _UNIT_PRICE_BEFORE.search(
+            text, max(0, start - 8), start
+        ):
             return None, default_unit
         thousand = thousand_before(text, prev_end, start)
         if thousand:
@@ -503,16 +537,22 @@ class PriceFinder:
         if _PER_UNIT_BEFORE.search(text[max(prev_end, start - 12) : start]):
             return None, default_unit
         best = None
-        for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
+        for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 24), start):
             if (
                 qs >= prev_end
                 and start - 12 <= qe <= start
                 and not _CLAUSE_END.search(text, qe, start)
+                and not _VOLUME_BEFORE.search(text, max(0, qs - 8), qs)  # "日发10万条"
             ):
                 best = (value, unit or default_unit)
             elif qs >= end:
                 break
-        if best is not None:
+        if best is None:
+            # "50 for $450", "1k = $3", "all 150 for", "2 ebooks $40"
+            head = _FOR_QTY_BEFORE.search(text, max(prev_end, start - 30), start)
+            if head is not None:
+                best = (parse_number(head.group("num")), default_unit)
+        if best is not None and best[0] is not None:
             value, unit = best
             return (value if value != 1 else None), unit
         return None, default_unit

@@ -43,8 +43,20 @@ def parse_number(raw: str) -> float | None:
     return None
 
 
-_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-                    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 
@@ -59,9 +71,10 @@ def _chinese(s: str) -> float | None:
 
 
 def _chinese_fast(s: str) -> float | None:
-    """"三百五十" / "两千五" (colloquial: 2500) / "一亿五千万" / "十二"; None if unsure."""
-    if not s or any(c not in _CN_DIGIT_VALUES and c not in _CN_SMALL_UNITS
-                    and c not in _CN_BIG_UNITS for c in s):
+    """ "三百五十" / "两千五" (colloquial: 2500) / "一亿五千万" / "十二"; None if unsure."""
+    if not s or any(
+        c not in _CN_DIGIT_VALUES and c not in _CN_SMALL_UNITS and c not in _CN_BIG_UNITS for c in s
+    ):
         return None
     total = section = number = 0
     last_unit = 0
@@ -85,7 +98,9 @@ def _chinese_fast(s: str) -> float | None:
             section += number
             if not section and not total:
                 return None
-            total = (total + section) * unit if unit > 10_000 or total == 0 else total + section * unit
+            total = (
+                (total + section) * unit if unit > 10_000 or total == 0 else total + section * unit
+            )
             section = number = 0
             last_unit = unit
     return float(total + section + number)
