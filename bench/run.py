@@ -61,6 +61,21 @@ def _tag(i: int) -> str:
             return out
 
 
+def machine_description() -> str:
+    """CPU model, core count and Python version: where a figure was measured."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return f"{model}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+
+
 def cpu(fn) -> float:  # type: ignore[no-untyped-def]
     start = time.process_time()
     fn()
@@ -108,7 +123,7 @@ def main() -> int:
         print(f"{name:36s} {seconds:8.3f} {n / seconds:12,.0f} {seconds / decode_s:14.1f}")
     result = {
         "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()} {platform.processor() or ''} python {sys.version.split()[0]}".strip(),
+        "machine": machine_description(),
         "messages": n,
         "mean_chars": round(mean_len, 1),
         "measures": {

@@ -330,7 +330,6 @@ class PriceFinder:
             digit = tenths.group(1)
             amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
             end = tenths.end()
-        cjk_number = raw_num[0] in _CN_DIGITS
         if (
             suf in ("块", "米")
             and not suf1
