@@ -13,6 +13,15 @@ def _row(name: str, c: Counts) -> list[str]:
     return [name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.tp + c.fn)]
 
 
+def _counts_table(title: str, key: str, counts: dict[str, Counts]) -> Table:
+    table = Table(title=title)
+    for col in (key, "precision", "recall", "F1", "gold n"):
+        table.add_column(col, justify="left" if col == key else "right")
+    for name, c in sorted(counts.items()):
+        table.add_row(*_row(name, c))
+    return table
+
+
 def print_report(report: Report, show_errors: bool = False, console: Console | None = None) -> None:
     console = console or Console()
     s = report.summary()
@@ -30,18 +39,8 @@ def print_report(report: Report, show_errors: bool = False, console: Console | N
         f"{s['quantity_accuracy']}  ·  period right {s['period_accuracy']}"
         + (f"  ·  usd within 2% {s['usd_accuracy']}" if s["usd_accuracy"] is not None else "")
     )
-    cats = Table(title="Per category (true offers)")
-    for col in ("category", "precision", "recall", "F1", "gold n"):
-        cats.add_column(col, justify="right" if col != "category" else "left")
-    for name, c in sorted(report.categories.items()):
-        cats.add_row(*_row(name, c))
-    console.print(cats)
-    kinds = Table(title="Per contact type")
-    for col in ("type", "precision", "recall", "F1", "gold n"):
-        kinds.add_column(col, justify="right" if col != "type" else "left")
-    for name, c in sorted(report.contact_types.items()):
-        kinds.add_row(*_row(name, c))
-    console.print(kinds)
+    console.print(_counts_table("Per category (true offers)", "category", report.categories))
+    console.print(_counts_table("Per contact type", "type", report.contact_types))
     langs = Table(title="Per language (F1)")
     for col in ("language", "offer", "prices", "contacts"):
         langs.add_column(col)
