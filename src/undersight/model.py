@@ -6,6 +6,8 @@ end exclusive, so ``text[start:end]`` is the evidence for a field.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,3 +143,38 @@ def _plain_number(value: float | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if float(value).is_integer() else value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as read from an export, before extraction.
+
+    ``key`` is stable across re-reads and overlapping exports: the platform,
+    channel and native message id, or a content hash where a format has no id.
+    ``position`` says where in ``source`` it was read (a line number or a JSON
+    path), for error reports.
+    """
+
+    platform: str  # telegram, qq, discord, forum, market, ...
+    channel_id: str
+    text: str
+    date: dt.datetime | None = None  # UTC, timezone-aware
+    message_id: str | None = None
+    channel_name: str | None = None
+    author_id: str | None = None
+    author_name: str | None = None
+    reply_to: str | None = None
+    forwarded_from: str | None = None
+    edited: dt.datetime | None = None
+    source: str = ""
+    position: str = ""
+
+    @property
+    def key(self) -> str:
+        if self.message_id:
+            return f"{self.platform}:{self.channel_id}:{self.message_id}"
+        stamp = self.date.isoformat() if self.date else ""
+        digest = hashlib.sha256(
+            "\x1f".join((self.author_id or self.author_name or "", stamp, self.text)).encode()
+        ).hexdigest()[:24]
+        return f"{self.platform}:{self.channel_id}:h{digest}"
