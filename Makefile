@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m undersight.demo
 
+# The suite runs against a real PostgreSQL server on loopback, started here and
+# stopped after, whatever the outcome.
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest -q
+	@url=$$(scripts/pg-test-server.sh start) || exit 1; \
+	UNDERSIGHT_TEST_PG=$$url $(BIN)/python -m pytest -q; status=$$?; \
+	scripts/pg-test-server.sh stop; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
