@@ -94,3 +94,17 @@ def test_development_set_meets_the_quality_bar():
     assert s["prices"]["f1"] >= 0.95
     assert s["quantity_accuracy"] >= 0.90 and s["period_accuracy"] >= 0.90
     assert s["contacts"]["f1"] >= 0.97
+
+
+def test_held_out_set_meets_the_issue_thresholds():
+    """tests/data/holdout3 was written independently and is never tuned on."""
+    from conftest import REPO
+
+    gold = load_gold([REPO / "tests" / "data" / "holdout3"])
+    assert len(gold) == 200
+    s = score(gold).summary()
+    assert s["offer"]["f1"] >= 0.93
+    assert s["categories_macro_f1"] >= 0.85
+    assert s["prices"]["f1"] >= 0.93
+    assert s["quantity_accuracy"] >= 0.90 and s["period_accuracy"] >= 0.90
+    assert s["contacts"]["f1"] >= 0.95

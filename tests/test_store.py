@@ -66,7 +66,7 @@ def test_batches_are_idempotent_and_duplicates_inside_a_batch_count_once(store_u
     assert (overlap.stored, overlap.duplicates) == (3, 2)
     assert len(store.table_rows("messages")) == 8
     prices = store.table_rows("prices")
-    assert ("telegram:g1:0", 0, 300.0, None, "CNY", 5000.0) == prices[0][:6]
+    assert prices[0][:6] == ("telegram:g1:0", 0, 300.0, None, "CNY", 5000.0)
     assert len(store.table_rows("sources")) == 1 and len(store.table_rows("authors")) == 3
     store.close()
 

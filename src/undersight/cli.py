@@ -88,10 +88,80 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--errors", action="store_true", help="also list every mismatching message")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("ingest", help="read exports, extract and store every message")
+    p.add_argument("paths", nargs="+", help="export files, folders or .zip archives")
+    p.add_argument(
+        "--db", help="store: a DuckDB file (default undersight.duckdb) or postgresql://..."
+    )
+    p.add_argument(
+        "--format", dest="fmt", help="force a reader (telegram, qq, discord, jsonl, csv)"
+    )
+    p.add_argument(
+        "--map", dest="mapping", help="column mapping for JSONL/CSV: text=content,date=created_at"
+    )
+    p.add_argument("--platform", help="platform name for JSONL/CSV dumps (default forum)")
+    p.add_argument(
+        "--jobs", type=int, help="extraction processes (default: all cores for large input)"
+    )
+    p.add_argument("--batch-size", type=int, default=2000, help="messages per transaction")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("reextract", help="refresh stored extractions after a lexicon change")
+    p.add_argument("--db", help="store (default undersight.duckdb)")
+    p.add_argument(
+        "--all", action="store_true", help="re-extract every message, not only stale ones"
+    )
+    p.set_defaults(func=cmd_reextract)
+
     p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
     p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
     p.set_defaults(func=cmd_demo)
     return parser
+
+
+def _parse_mapping(raw: str | None) -> dict[str, str] | None:
+    if not raw:
+        return None
+    mapping: dict[str, str] = {}
+    for part in raw.split(","):
+        field, sep, column = part.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise UserError(f"--map: expected field=column pairs, got {part!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from undersight.ingest.command import run_ingest
+    from undersight.store.base import StoreError
+
+    for p in args.paths:
+        if not Path(p).exists():
+            raise UserError(f"{p}: no such file or folder")
+    try:
+        summary = run_ingest(
+            args.paths,
+            args.db,
+            fmt=args.fmt,
+            mapping=_parse_mapping(args.mapping),
+            platform=args.platform,
+            jobs=args.jobs,
+            batch_size=args.batch_size,
+        )
+    except (StoreError, ValueError, OSError) as exc:
+        raise UserError(str(exc)) from None
+    return 1 if summary.failed else 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from undersight.ingest.command import run_reextract
+    from undersight.store.base import StoreError
+
+    try:
+        run_reextract(args.db, everything=args.all)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

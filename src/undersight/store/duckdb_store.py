@@ -46,7 +46,10 @@ def arrow_table(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
     columns = COLUMNS[table]
     data = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     return pa.table(
-        {name: pa.array(values, type=_TYPES.get(name, pa.string())) for name, values in zip(columns, data, strict=True)}
+        {
+            name: pa.array(values, type=_TYPES.get(name, pa.string()))
+            for name, values in zip(columns, data, strict=True)
+        }
     )
 
 
@@ -74,9 +77,13 @@ class DuckDBStore:
     def _migrate(self, upgrade_to: int) -> None:
         current = self.schema_version()
         if current > LATEST:
-            raise StoreError(f"{self.url}: store schema {current} is newer than this Undersight ({LATEST})")
+            raise StoreError(
+                f"{self.url}: store schema {current} is newer than this Undersight ({LATEST})"
+            )
         if current == 0:
-            self.con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ)")
+            self.con.execute(
+                "CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMPTZ)"
+            )
         for version, _, statements in MIGRATIONS:
             if current < version <= upgrade_to:
                 self.con.execute("BEGIN")
@@ -100,7 +107,8 @@ class DuckDBStore:
             new = {
                 r[0]
                 for r in con.execute(
-                    f"INSERT OR IGNORE INTO messages ({cols}) SELECT {cols} FROM batch_messages RETURNING key"
+                    f"INSERT OR IGNORE INTO messages ({cols})"
+                    f" SELECT {cols} FROM batch_messages RETURNING key"
                 ).fetchall()
             }
             con.unregister("batch_messages")
@@ -149,8 +157,15 @@ class DuckDBStore:
         self.con.execute(
             "UPDATE ingest_runs SET finished_at = ?, read_count = ?, stored_count = ?,"
             " duplicate_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?",
-            [dt.datetime.now(dt.UTC), counts.get("read", 0), counts.get("stored", 0),
-             counts.get("duplicates", 0), counts.get("skipped", 0), counts.get("failed", 0), run_id],
+            [
+                dt.datetime.now(dt.UTC),
+                counts.get("read", 0),
+                counts.get("stored", 0),
+                counts.get("duplicates", 0),
+                counts.get("skipped", 0),
+                counts.get("failed", 0),
+                run_id,
+            ],
         )
 
     # -- reading --------------------------------------------------------------

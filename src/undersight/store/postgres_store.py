@@ -52,18 +52,22 @@ class PostgresStore:
         with self.con.transaction():
             self.con.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
             self.con.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, applied_at TIMESTAMPTZ)"
+                "CREATE TABLE IF NOT EXISTS schema_version"
+                " (version INTEGER, applied_at TIMESTAMPTZ)"
             )
             found = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
             current = int(found[0] or 0) if found else 0
             if current > LATEST:
-                raise StoreError(f"{_redact(self.url)}: store schema {current} is newer than {LATEST}")
+                raise StoreError(
+                    f"{_redact(self.url)}: store schema {current} is newer than {LATEST}"
+                )
             for version, _, statements in MIGRATIONS:
                 if current < version <= upgrade_to:
                     for sql in statements:
                         self.con.execute(sql.replace("{DOUBLE}", "DOUBLE PRECISION"))
                     self.con.execute(
-                        "INSERT INTO schema_version VALUES (%s, %s)", [version, dt.datetime.now(dt.UTC)]
+                        "INSERT INTO schema_version VALUES (%s, %s)",
+                        [version, dt.datetime.now(dt.UTC)],
                     )
 
     def write_batch(self, rows: Rows) -> tuple[int, int]:
@@ -77,7 +81,9 @@ class PostgresStore:
                 self._copy(table, [r for r in batch.tables[table] if r[0] in new])
         return len(new), total - len(new)
 
-    def _copy_insert(self, table: str, rows: list[tuple[Any, ...]], returning: bool = False) -> list[str]:
+    def _copy_insert(
+        self, table: str, rows: list[tuple[Any, ...]], returning: bool = False
+    ) -> list[str]:
         """Insert skipping rows whose key exists; the keys actually inserted."""
         if not rows:
             return []
@@ -91,7 +97,10 @@ class PostgresStore:
         pk = ", ".join(PRIMARY_KEYS[table])
         sql = f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} ON CONFLICT ({pk}) DO NOTHING"
         if returning:
-            return [r[0] for r in self.con.execute(sql + f" RETURNING {PRIMARY_KEYS[table][0]}").fetchall()]
+            return [
+                r[0]
+                for r in self.con.execute(sql + f" RETURNING {PRIMARY_KEYS[table][0]}").fetchall()
+            ]
         self.con.execute(sql)
         return []
 
@@ -122,8 +131,15 @@ class PostgresStore:
             self.con.execute(
                 "UPDATE ingest_runs SET finished_at = %s, read_count = %s, stored_count = %s,"
                 " duplicate_count = %s, skipped_count = %s, failed_count = %s WHERE run_id = %s",
-                [dt.datetime.now(dt.UTC), counts.get("read", 0), counts.get("stored", 0),
-                 counts.get("duplicates", 0), counts.get("skipped", 0), counts.get("failed", 0), run_id],
+                [
+                    dt.datetime.now(dt.UTC),
+                    counts.get("read", 0),
+                    counts.get("stored", 0),
+                    counts.get("duplicates", 0),
+                    counts.get("skipped", 0),
+                    counts.get("failed", 0),
+                    run_id,
+                ],
             )
 
     def iter_messages(
@@ -134,7 +150,8 @@ class PostgresStore:
             with self.con.transaction():
                 if stale_version is None:
                     batch = self.con.execute(
-                        "SELECT key, text, posted_at FROM messages WHERE key > %s ORDER BY key LIMIT %s",
+                        "SELECT key, text, posted_at FROM messages"
+                        " WHERE key > %s ORDER BY key LIMIT %s",
                         [last, batch_size],
                     ).fetchall()
                 else:
@@ -156,8 +173,10 @@ class PostgresStore:
 
     def table_rows(self, table: str) -> list[tuple[Any, ...]]:
         cols = ", ".join(COLUMNS[table])
-        order = ", ".join(f"{c} COLLATE \"C\"" if c in ("key", "source_id", "author_key") else c
-                          for c in PRIMARY_KEYS[table])
+        order = ", ".join(
+            f'{c} COLLATE "C"' if c in ("key", "source_id", "author_key") else c
+            for c in PRIMARY_KEYS[table]
+        )
         return self.query(f"SELECT {cols} FROM {table} ORDER BY {order}")
 
     def close(self) -> None:

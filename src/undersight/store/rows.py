@@ -42,8 +42,14 @@ class Rows:
         default_factory=lambda: {
             name: []
             for name in (
-                "sources", "authors", "messages", "extractions", "categories", "platforms",
-                "prices", "contacts",
+                "sources",
+                "authors",
+                "messages",
+                "extractions",
+                "categories",
+                "platforms",
+                "prices",
+                "contacts",
             )
         }
     )
@@ -62,8 +68,20 @@ def extraction_rows(key: str, e: Extraction, version: str, rows: Rows) -> None:
         t["platforms"].append((key, rank, ev.label, ev.span[0], ev.span[1]))
     for idx, p in enumerate(e.prices):
         t["prices"].append(
-            (key, idx, p.amount, p.amount_max, p.currency, p.quantity, p.unit, p.period, p.usd,
-             p.usd_note, p.span[0], p.span[1])
+            (
+                key,
+                idx,
+                p.amount,
+                p.amount_max,
+                p.currency,
+                p.quantity,
+                p.unit,
+                p.period,
+                p.usd,
+                p.usd_note,
+                p.span[0],
+                p.span[1],
+            )
         )
     for idx, c in enumerate(e.contacts):
         t["contacts"].append((key, idx, c.type, c.value, c.span[0], c.span[1]))
@@ -78,8 +96,21 @@ def message_rows(m: Message, e: Extraction, norm_text: str, version: str, rows: 
     if akey:
         t["authors"].append((akey, m.platform, m.author_id, m.author_name))
     t["messages"].append(
-        (m.key, sid, akey, m.message_id, m.date, m.text, m.reply_to, m.forwarded_from, m.edited,
-         m.source, m.position, norm_text, language_of(m.text))
+        (
+            m.key,
+            sid,
+            akey,
+            m.message_id,
+            m.date,
+            m.text,
+            m.reply_to,
+            m.forwarded_from,
+            m.edited,
+            m.source,
+            m.position,
+            norm_text,
+            language_of(m.text),
+        )
     )
     extraction_rows(m.key, e, version, rows)
 

@@ -1,0 +1,111 @@
+"""`undersight ingest` and `undersight reextract`: the I/O edge around the
+ingest pipeline (progress display, summary, one-line errors)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from undersight.ingest.base import ReadReport
+from undersight.ingest.pipeline import IngestSummary, default_jobs, ingest_messages, reextract
+from undersight.model import Message
+from undersight.store.base import open_store
+
+
+def input_bytes(paths: Iterable[str]) -> int:
+    total = 0
+    for p in map(Path, paths):
+        if p.is_dir():
+            total += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+        elif p.exists():
+            total += p.stat().st_size
+    return total
+
+
+def _counted(
+    messages: Iterable[Message], progress: Progress, task: int, started: float
+) -> Iterator[Message]:
+    for n, message in enumerate(messages, 1):
+        if n % 500 == 0:
+            rate = n / max(time.monotonic() - started, 1e-9)
+            progress.update(task, completed=n, rate=f"{rate:,.0f} msg/s")
+        yield message
+
+
+def run_ingest(
+    paths: list[str],
+    db: str | None,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    platform: str | None = None,
+    jobs: int | None = None,
+    batch_size: int = 2000,
+    console: Console | None = None,
+) -> IngestSummary:
+    from undersight.ingest.registry import read_all
+
+    console = console or Console(stderr=True)
+    store = open_store(db)
+    report = ReadReport()
+    total = input_bytes(paths)
+    workers = default_jobs(total, jobs)
+    messages = read_all(paths, fmt=fmt, report=report, mapping=mapping, platform=platform)
+    started = time.monotonic()
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest"),
+            TextColumn("{task.completed:,} messages"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+            disable=not console.is_terminal,
+        ) as progress:
+            task = progress.add_task("ingest", total=None, rate="")
+            summary = ingest_messages(
+                _counted(messages, progress, task, started),
+                store,
+                report,
+                jobs=workers,
+                batch_size=batch_size,
+                inputs=" ".join(paths),
+            )
+            progress.update(task, completed=summary.read)
+    finally:
+        store.close()
+    elapsed = time.monotonic() - started
+    table = Table(title=f"ingest into {store.url}")
+    for col in ("read", "stored", "already stored", "skipped", "failed", "msg/s", "cores"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        f"{summary.read:,}",
+        f"{summary.stored:,}",
+        f"{summary.duplicates:,}",
+        f"{summary.skipped:,}",
+        f"{summary.failed:,}",
+        f"{summary.read / max(elapsed, 1e-9):,.0f}",
+        str(workers),
+    )
+    console.print(table)
+    for problem in summary.problems[:20]:
+        console.print(f"[yellow]skipped[/yellow] {problem}", markup=True, highlight=False)
+    if len(summary.problems) > 20:
+        console.print(f"... and {summary.failed - 20} more problems")
+    return summary
+
+
+def run_reextract(db: str | None, everything: bool, console: Console | None = None) -> int:
+    console = console or Console(stderr=True)
+    store = open_store(db)
+    try:
+        count = reextract(store, everything=everything)
+    finally:
+        store.close()
+    console.print(f"re-extracted {count:,} messages in {store.url}")
+    return count
