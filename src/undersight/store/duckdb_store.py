@@ -9,6 +9,7 @@ every message already stored.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ class DuckDBStore:
         except duckdb.Error as exc:
             raise StoreError(f"{path}: cannot open the DuckDB store: {exc}") from None
         self.con.execute("SET TimeZone = 'UTC'")
+        # Bounded memory whatever the store size (DuckDB would take 80% of RAM).
+        self.con.execute(f"SET memory_limit = '{os.environ.get('UNDERSIGHT_DUCKDB_MEMORY', '512MB')}'")
         self._migrate(upgrade_to)
 
     # -- schema ---------------------------------------------------------------

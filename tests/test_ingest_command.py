@@ -1,0 +1,105 @@
+"""`undersight ingest` end to end: idempotent, crash-safe under SIGKILL, summary."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from undersight.store.base import open_store
+from undersight.store.schema import DATA_TABLES
+
+EXE = str(Path(sys.executable).with_name("undersight"))
+ADS = [
+    "出售伪基站 一台{n}元 QQ {qq}",
+    "短信群发 5000条{n}元 飞机 @sms_{n}",
+    "WTS fullz ${n} each, tg @shop_{n}",
+    "DDoS ${n}/month, jabber boss{n}@exploit.im",
+    "今天天气不错 第{n}天",
+]
+
+
+def write_dump(path: Path, count: int) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(count):
+            text = ADS[i % len(ADS)].format(n=100 + i % 900, qq=10_000_000 + i)
+            record = {
+                "post_id": str(i),
+                "content": f"{text} ({i})",
+                "created_at": f"2013-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z",
+                "user": f"user{i % 50}",
+                "board": "market",
+            }
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+MAP = "text=content,date=created_at,message_id=post_id,author_name=user,channel_id=board"
+
+
+def ingest(dump: Path, db: Path, batch: int = 500) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [EXE, "ingest", str(dump), "--db", str(db), "--format", "jsonl", "--map", MAP,
+         "--batch-size", str(batch), "--jobs", "1"],
+        capture_output=True, timeout=600, check=False,
+    )
+
+
+def snapshot(db: Path) -> dict[str, list]:
+    store = open_store(str(db))
+    try:
+        return {t: store.table_rows(t) for t in DATA_TABLES}
+    finally:
+        store.close()
+
+
+def test_ingesting_twice_stores_each_message_once(tmp_path):
+    dump, db = tmp_path / "dump.jsonl", tmp_path / "s.duckdb"
+    write_dump(dump, 1200)
+    first = ingest(dump, db)
+    assert first.returncode == 0, first.stderr.decode()[-800:]
+    before = snapshot(db)
+    assert len(before["messages"]) == 1200
+    second = ingest(dump, db)
+    assert second.returncode == 0
+    assert snapshot(db) == before
+    assert "1,200" in second.stderr.decode()  # the summary counts what was already stored
+
+
+def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    write_dump(dump, 20_000)
+    reference, crashed = tmp_path / "ref.duckdb", tmp_path / "crash.duckdb"
+    assert ingest(dump, reference).returncode == 0
+    rng = random.Random(2013)
+    cmd = [EXE, "ingest", str(dump), "--db", str(crashed), "--format", "jsonl", "--map", MAP,
+           "--batch-size", "500", "--jobs", "1"]
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+    assert kills >= 1
+    final = ingest(dump, crashed)
+    assert final.returncode == 0, final.stderr.decode()[-800:]
+    assert snapshot(crashed) == snapshot(reference)
+
+
+def test_a_missing_input_and_a_bad_store_are_one_line_errors(tmp_path):
+    proc = subprocess.run([EXE, "ingest", str(tmp_path / "nope.json")], capture_output=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().count("\n") == 1 and "nope.json" in proc.stderr.decode()
+    dump = tmp_path / "d.jsonl"
+    write_dump(dump, 3)
+    proc = subprocess.run(
+        [EXE, "ingest", str(dump), "--db", "postgresql://nobody@127.0.0.1:1/none"],
+        capture_output=True, check=False, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "cannot connect" in proc.stderr.decode()
