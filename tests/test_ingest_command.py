@@ -42,9 +42,24 @@ MAP = "text=content,date=created_at,message_id=post_id,author_name=user,channel_
 
 def ingest(dump: Path, db: Path, batch: int = 500) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [EXE, "ingest", str(dump), "--db", str(db), "--format", "jsonl", "--map", MAP,
-         "--batch-size", str(batch), "--jobs", "1"],
-        capture_output=True, timeout=600, check=False,
+        [
+            EXE,
+            "ingest",
+            str(dump),
+            "--db",
+            str(db),
+            "--format",
+            "jsonl",
+            "--map",
+            MAP,
+            "--batch-size",
+            str(batch),
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -75,8 +90,21 @@ def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(tmp_pat
     reference, crashed = tmp_path / "ref.duckdb", tmp_path / "crash.duckdb"
     assert ingest(dump, reference).returncode == 0
     rng = random.Random(2013)
-    cmd = [EXE, "ingest", str(dump), "--db", str(crashed), "--format", "jsonl", "--map", MAP,
-           "--batch-size", "500", "--jobs", "1"]
+    cmd = [
+        EXE,
+        "ingest",
+        str(dump),
+        "--db",
+        str(crashed),
+        "--format",
+        "jsonl",
+        "--map",
+        MAP,
+        "--batch-size",
+        "500",
+        "--jobs",
+        "1",
+    ]
     kills = 0
     for _ in range(4):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -92,14 +120,18 @@ def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(tmp_pat
 
 
 def test_a_missing_input_and_a_bad_store_are_one_line_errors(tmp_path):
-    proc = subprocess.run([EXE, "ingest", str(tmp_path / "nope.json")], capture_output=True, check=False)
+    proc = subprocess.run(
+        [EXE, "ingest", str(tmp_path / "nope.json")], capture_output=True, check=False
+    )
     assert proc.returncode == 2
     assert proc.stderr.decode().count("\n") == 1 and "nope.json" in proc.stderr.decode()
     dump = tmp_path / "d.jsonl"
     write_dump(dump, 3)
     proc = subprocess.run(
         [EXE, "ingest", str(dump), "--db", "postgresql://nobody@127.0.0.1:1/none"],
-        capture_output=True, check=False, timeout=60,
+        capture_output=True,
+        check=False,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "cannot connect" in proc.stderr.decode()

@@ -99,7 +99,9 @@ def ingest_messages(
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             pending: list[tuple[list[Message], Future[list[tuple[Extraction, str]]]]] = []
             for batch in _batches(messages, batch_size):
-                pending.append((batch, pool.submit(_extract_batch, [(m.text, m.date) for m in batch])))
+                pending.append(
+                    (batch, pool.submit(_extract_batch, [(m.text, m.date) for m in batch]))
+                )
                 if len(pending) >= jobs * 2:  # bounded read-ahead keeps memory flat
                     done_batch, future = pending.pop(0)
                     write(done_batch, future.result())
@@ -120,8 +122,12 @@ def default_jobs(total_bytes: int, requested: int | None) -> int:
     return (os.cpu_count() or 1) if total_bytes >= LARGE_INPUT_BYTES else 1
 
 
-def reextract(store: Store, batch_size: int = 2000, everything: bool = False,
-              on_batch: Callable[[int], None] | None = None) -> int:
+def reextract(
+    store: Store,
+    batch_size: int = 2000,
+    everything: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Refresh stored extractions made by another extractor/lexicon version."""
     version = extractor_version()
     done = 0

@@ -63,7 +63,9 @@ class DuckDBStore:
             raise StoreError(f"{path}: cannot open the DuckDB store: {exc}") from None
         self.con.execute("SET TimeZone = 'UTC'")
         # Bounded memory whatever the store size (DuckDB would take 80% of RAM).
-        self.con.execute(f"SET memory_limit = '{os.environ.get('UNDERSIGHT_DUCKDB_MEMORY', '512MB')}'")
+        self.con.execute(
+            f"SET memory_limit = '{os.environ.get('UNDERSIGHT_DUCKDB_MEMORY', '512MB')}'"
+        )
         self._migrate(upgrade_to)
 
     # -- schema ---------------------------------------------------------------
