@@ -94,7 +94,7 @@ def run_ingest(
     )
     console.print(table)
     for problem in summary.problems[:20]:
-        console.print(f"[yellow]skipped[/yellow] {problem}", markup=True, highlight=False)
+        console.print(f"[yellow]not read[/yellow] {problem}", markup=True, highlight=False)
     if len(summary.problems) > 20:
         console.print(f"... and {summary.failed - 20} more problems")
     return summary

@@ -1,0 +1,1 @@
+"""Analyses: SQL over the store, the same on every backend."""
