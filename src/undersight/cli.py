@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_reextract)
 
+    p = sub.add_parser(
+        "synth", add_help=False, help="generate a realistic corpus in real export formats"
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_synth)
+
     p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
     p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
     p.set_defaults(func=cmd_demo)
@@ -162,6 +168,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from None
     return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from undersight.synth.cli import main as synth_main
+
+    return synth_main(args.args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -48,7 +48,8 @@ QQ = re.compile(
     r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
     r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
 )
-QQ_AFTER = re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]?\s?(?:qq|扣扣|企鹅)(?![a-z0-9])")
+# "2903318852（扣扣）", "12345678(QQ)": a number labelled after it, in brackets
+QQ_AFTER = re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]")
 WECHAT = re.compile(
     r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
     r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"

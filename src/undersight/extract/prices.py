@@ -105,7 +105,8 @@ _PER_THOUSAND_BEFORE = re.compile(
 _VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|[能可]发|月流水)\s{0,2}$")
 # "一块五" = 1.5: after 块/元 a single digit is the tenths.
 _TENTHS_AFTER = re.compile(
-    r"([一二两三四五六七八九]|[1-9])(?![\d一二两三四五六七八九十百千万.,]|[个台条张套份件只次本克瓶])"
+    r"([一二两三四五六七八九]|[1-9])"
+    r"(?![\d一二两三四五六七八九十百千万.,]|[个台条张套份件只次本克瓶年天月周季日期]|小时)"
 )
 _CN_TENTHS = {c: i + 1 for i, c in enumerate("一二三四五六七八九")} | {"两": 2}
 # A list line ending in a bare number: "✅ 陌陌号 15\n"
@@ -187,12 +188,12 @@ class PriceFinder:
         pre = _alternation(list(lexicon.currency_prefix))
         suf = _alternation(list(lexicon.currency_suffix), suffix=True)
         self.candidate = re.compile(
-            rf"(?<![a-z0-9.,_/#@+:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{_CANDIDATE_NUMBER})\+?"
+            rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{_CANDIDATE_NUMBER})\+?"
             rf"(?:\s{{0,2}}(?P<suf1>{suf}))?"
             rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{_CANDIDATE_NUMBER})\+?)?"
             rf"(?:\s{{0,2}}(?P<suf>{suf}))?"
         )
-        self.prefix_before = re.compile(rf"(?<![a-z0-9.,_/#@+:])(?:{pre})\s{{0,2}}$")
+        self.prefix_before = re.compile(rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:{pre})\s{{0,2}}$")
         classifiers = _alternation(list(lexicon.classifiers))
         ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
         cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
@@ -576,6 +577,12 @@ class PriceFinder:
         before = [p for ps, pe, p in periods if max(prev_end, start - 6) <= pe <= start]
         if before:
             return before[-1]
+        lifetime = [
+            ps for ps, pe, p in ctx.periods
+            if p == "lifetime" and max(prev_end, start - 24) <= ps and pe <= start
+        ]
+        if lifetime and not re.search(r"\d|[,;。，；\n]", text[lifetime[-1] : start]):
+            return "lifetime"  # "lifetime license $258", "永久授权版 三千"
         slash = re.match(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})", text[end : end + 8])
         if slash:
             unit = slash.group("u")
