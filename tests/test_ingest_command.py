@@ -40,7 +40,7 @@ def write_dump(path: Path, count: int) -> None:
 MAP = "text=content,date=created_at,message_id=post_id,author_name=user,channel_id=board"
 
 
-def ingest(dump: Path, db: Path, batch: int = 500) -> subprocess.CompletedProcess:
+def ingest(dump: Path, db: Path | str, batch: int = 500) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             EXE,
@@ -63,7 +63,7 @@ def ingest(dump: Path, db: Path, batch: int = 500) -> subprocess.CompletedProces
     )
 
 
-def snapshot(db: Path) -> dict[str, list]:
+def snapshot(db: Path | str) -> dict[str, list]:
     store = open_store(str(db))
     try:
         return {t: store.table_rows(t) for t in DATA_TABLES}
@@ -71,8 +71,8 @@ def snapshot(db: Path) -> dict[str, list]:
         store.close()
 
 
-def test_ingesting_twice_stores_each_message_once(tmp_path):
-    dump, db = tmp_path / "dump.jsonl", tmp_path / "s.duckdb"
+def test_ingesting_twice_stores_each_message_once(tmp_path, store_url):
+    dump, db = tmp_path / "dump.jsonl", store_url
     write_dump(dump, 1200)
     first = ingest(dump, db)
     assert first.returncode == 0, first.stderr.decode()[-800:]
@@ -135,3 +135,27 @@ def test_a_missing_input_and_a_bad_store_are_one_line_errors(tmp_path):
     )
     assert proc.returncode == 2
     assert "cannot connect" in proc.stderr.decode()
+
+
+def test_real_export_formats_into_both_backends(store_url):
+    """The bundled sample (a QQ and a Telegram export) ingests the same everywhere."""
+    from undersight.demo import sample_folder
+
+    proc = subprocess.run(
+        [EXE, "ingest", str(sample_folder()), "--db", store_url],
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-800:]
+    store = open_store(store_url)
+    try:
+        platforms = dict(store.query("SELECT platform, count(*) FROM sources GROUP BY platform"))
+        assert set(platforms) == {"qq", "telegram"}
+        (messages,) = store.query("SELECT count(*) FROM messages")[0]
+        (offers,) = store.query("SELECT count(*) FROM extractions WHERE offer")[0]
+        assert messages > 30_000 and 0.05 < offers / messages < 0.2
+        (no_date,) = store.query("SELECT count(*) FROM messages WHERE posted_at IS NULL")[0]
+        assert no_date == 0
+    finally:
+        store.close()

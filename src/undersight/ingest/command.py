@@ -8,11 +8,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from undersight.ingest.base import ReadReport
 from undersight.ingest.pipeline import IngestSummary, default_jobs, ingest_messages, reextract
+from undersight.ingest.progress import CountedInput
 from undersight.model import Message
 from undersight.store.base import open_store
 
@@ -28,12 +38,17 @@ def input_bytes(paths: Iterable[str]) -> int:
 
 
 def _counted(
-    messages: Iterable[Message], progress: Progress, task: int, started: float
+    messages: Iterable[Message],
+    progress: Progress,
+    task: TaskID,
+    started: float,
+    done_bytes: list[int],
 ) -> Iterator[Message]:
+    """Pass messages through, updating the bar (bytes read, messages, rate)."""
     for n, message in enumerate(messages, 1):
         if n % 500 == 0:
             rate = n / max(time.monotonic() - started, 1e-9)
-            progress.update(task, completed=n, rate=f"{rate:,.0f} msg/s")
+            progress.update(task, completed=done_bytes[0], rate=f"{n:,} msg · {rate:,.0f} msg/s")
         yield message
 
 
@@ -54,29 +69,43 @@ def run_ingest(
     report = ReadReport()
     total = input_bytes(paths)
     workers = default_jobs(total, jobs)
-    messages = read_all(paths, fmt=fmt, report=report, mapping=mapping, platform=platform)
     started = time.monotonic()
+    done_bytes = [0]
+
+    def advance(n: int) -> None:
+        done_bytes[0] += n
+
+    messages = read_all(
+        paths,
+        fmt=fmt,
+        report=report,
+        mapping=mapping,
+        platform=platform,
+        wrap=lambda item: CountedInput(item, advance),
+    )
     try:
         with Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest"),
-            TextColumn("{task.completed:,} messages"),
+            BarColumn(),
+            DownloadColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
+            TimeRemainingColumn(),
             console=console,
             transient=False,
             disable=not console.is_terminal,
         ) as progress:
-            task = progress.add_task("ingest", total=None, rate="")
+            task = progress.add_task("ingest", total=total or None, rate="")
             summary = ingest_messages(
-                _counted(messages, progress, task, started),
+                _counted(messages, progress, task, started, done_bytes),
                 store,
                 report,
                 jobs=workers,
                 batch_size=batch_size,
                 inputs=" ".join(paths),
             )
-            progress.update(task, completed=summary.read)
+            progress.update(task, completed=total or done_bytes[0])
     finally:
         store.close()
     elapsed = time.monotonic() - started

@@ -258,8 +258,12 @@ def read_all(
     readers: Mapping[str, Reader] | None = None,
     max_total: int = MAX_TOTAL_BYTES,
     max_ratio: float = MAX_RATIO,
+    wrap: Callable[[Input], Input] | None = None,
 ) -> Iterator[Message]:
     """Stream the messages of every input; problems go to ``report`` (required).
+
+    ``wrap`` may replace each input by a stand-in with the same ``open``/``name``
+    interface (the ingest progress bar counts bytes that way).
 
     ``mapping`` (Message field -> column) and ``platform`` (default ``forum``)
     configure the JSONL and CSV readers; ``readers`` adds or replaces readers by
@@ -280,6 +284,8 @@ def read_all(
         report.fail(source, "file", reason)
 
     for item in iter_inputs(paths, max_total=max_total, max_ratio=max_ratio, on_error=on_error):
+        if wrap is not None:
+            item = wrap(item)
         try:
             reader = reader_for(item, fmt, table)
         except InputError as exc:
