@@ -42,7 +42,7 @@ def postgres_url():
     admin = postgres_admin_url()
     name = f"undersight_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as con:
-        con.execute(f'CREATE DATABASE "{name}" LC_COLLATE \'C\' LC_CTYPE \'C\' TEMPLATE template0')
+        con.execute(f"CREATE DATABASE \"{name}\" LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")
     base, _, _ = admin.rpartition("/")
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as con:

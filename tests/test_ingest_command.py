@@ -159,3 +159,42 @@ def test_real_export_formats_into_both_backends(store_url):
         assert no_date == 0
     finally:
         store.close()
+
+
+def test_synth_then_ingest_stores_every_generated_message(tmp_path):
+    out, db = tmp_path / "corpus", tmp_path / "s.duckdb"
+    gen = subprocess.run(
+        [
+            EXE,
+            "synth",
+            "--scenario",
+            "cn-underground-2013",
+            "--messages",
+            "3000",
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert gen.returncode == 0, gen.stderr.decode()[-800:]
+    truth = [json.loads(line) for line in (out / "truth.jsonl").open(encoding="utf-8")]
+    proc = subprocess.run(
+        [EXE, "ingest", str(out / "qq"), "--db", str(db)],
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-800:]
+    store = open_store(str(db))
+    try:
+        (stored,) = store.query("SELECT count(*) FROM messages")[0]
+        (offers,) = store.query("SELECT count(*) FROM extractions WHERE offer")[0]
+    finally:
+        store.close()
+    assert stored == len(truth)
+    planted = sum(1 for t in truth if t["offer"])
+    assert abs(offers - planted) <= 0.03 * planted

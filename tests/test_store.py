@@ -150,3 +150,32 @@ def test_a_store_newer_than_the_code_is_refused(tmp_path):
     store.close()
     with pytest.raises(StoreError, match="newer"):
         open_store(str(path))
+
+
+def test_two_extraction_processes_store_what_one_does(tmp_path):
+    one, two = (open_store(str(tmp_path / name)) for name in ("one.duckdb", "two.duckdb"))
+    ingest_messages(messages(300), one, ReadReport(), jobs=1, batch_size=40)
+    ingest_messages(messages(300), two, ReadReport(), jobs=2, batch_size=40)
+    for table in DATA_TABLES:
+        assert one.table_rows(table) == two.table_rows(table), table
+    one.close()
+    two.close()
+
+
+def test_reextract_command_refreshes_a_store(tmp_path):
+    from pathlib import Path
+
+    db = str(tmp_path / "s.duckdb")
+    store = open_store(db)
+    ingest_messages(messages(10), store, ReadReport())
+    store.query("UPDATE extractions SET extractor_version = 'lexicon-before-change'")
+    store.close()
+    exe = str(Path(sys.executable).with_name("undersight"))
+    proc = subprocess.run([exe, "reextract", "--db", db], capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "re-extracted 10 messages" in proc.stderr.decode()
+    store = open_store(db)
+    assert store.query("SELECT DISTINCT extractor_version FROM extractions") == [
+        (extractor_version(),)
+    ]
+    store.close()

@@ -183,6 +183,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["synth"]:  # its own parser owns every option after the word
+        from undersight.synth.cli import main as synth_main
+
+        return synth_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,71 @@
+"""`make bench` (ingest part): generated corpora of 100k and 1M messages in the
+QQ export format, ingested into DuckDB end to end by the real command, with
+messages per second and peak memory (resident set of the ingest process and
+its extraction workers). Writes bench/results/ingest.json."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+EXE = str(Path(sys.executable).with_name("undersight"))
+SIZES = (100_000, 1_000_000)
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Wall seconds, peak RSS (MB) of the command's process tree, and its result."""
+    probe = (
+        "import resource, subprocess, sys, time, json;"
+        "t = time.monotonic();"
+        "p = subprocess.run(sys.argv[1:], capture_output=True);"
+        "print(json.dumps([time.monotonic() - t,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, p.returncode,"
+        " p.stderr.decode()[-2000:]]))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, check=True)
+    wall, rss, code, err = json.loads(out.stdout)
+    return wall, rss, subprocess.CompletedProcess(cmd, code, b"", err.encode())
+
+
+def main() -> int:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            corpus = Path(tmp) / f"c{size}"
+            subprocess.run(
+                [EXE, "synth", "--scenario", "cn-underground-2013", "--messages", str(size),
+                 "--seed", "1", "--out", str(corpus)],
+                check=True, capture_output=True,
+            )
+            db = Path(tmp) / f"s{size}.duckdb"
+            wall, rss, proc = peak_rss_mb([EXE, "ingest", str(corpus / "qq"), "--db", str(db)])
+            if proc.returncode != 0:
+                print(proc.stderr.decode(), file=sys.stderr)
+                return 1
+            import duckdb
+
+            con = duckdb.connect(str(db), read_only=True)
+            stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
+            con.close()
+            rows.append({"messages": stored, "seconds": round(wall, 1),
+                         "msg_per_s": round(stored / wall), "peak_rss_mb": round(rss)})
+            print(f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
+                  f"  peak memory {rss:6.0f} MB")
+    (RESULTS / "ingest.json").write_text(
+        json.dumps({"date": time.strftime("%Y-%m-%d"), "store": "duckdb", "runs": rows}, indent=2)
+        + "\n", encoding="utf-8",
+    )
+    assert resource  # imported for the probe's sake
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
