@@ -198,3 +198,45 @@ def test_synth_then_ingest_stores_every_generated_message(tmp_path):
     assert stored == len(truth)
     planted = sum(1 for t in truth if t["offer"])
     assert abs(offers - planted) <= 0.03 * planted
+
+
+def _telegram_export(path: Path, ids: range) -> None:
+    export = {
+        "name": "出料交流群",
+        "type": "private_supergroup",
+        "id": 1_234_567,
+        "messages": [
+            {
+                "id": i,
+                "type": "message",
+                "date": f"2023-03-0{1 + i % 9}T10:00:00",
+                "date_unixtime": str(1_677_664_800 + i * 60),
+                "from": f"卖家{i % 4}",
+                "from_id": f"user{i % 4}",
+                "text": [f"出 肉鸡 {100 + i}元 一百个 ", {"type": "mention", "text": "@seller_x"}],
+                "text_entities": [],
+            }
+            for i in ids
+        ],
+    }
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+
+
+def test_two_overlapping_exports_of_one_chat_store_each_message_once(tmp_path, store_url):
+    march, april = tmp_path / "march", tmp_path / "april"
+    march.mkdir()
+    april.mkdir()
+    _telegram_export(march / "result.json", range(1, 61))
+    _telegram_export(april / "result.json", range(41, 101))  # re-exported: 41-60 again
+    for folder in (march, april):
+        proc = subprocess.run(
+            [EXE, "ingest", str(folder), "--db", store_url], capture_output=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr.decode()[-800:]
+    store = open_store(store_url)
+    try:
+        ids = [int(r[3]) for r in store.table_rows("messages")]
+        assert sorted(ids) == list(range(1, 101))
+        assert store.query("SELECT count(*) FROM contacts WHERE value = 'seller_x'") == [(100,)]
+    finally:
+        store.close()
