@@ -23,10 +23,11 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
+from undersight.extract.jsonl import read_lines
 from undersight.ingest.base import ReadReport
 from undersight.ingest.qq import detect_encoding
 from undersight.ingest.telegram import BadRecord, as_text, short
@@ -161,22 +162,6 @@ def _first_line(head: bytes) -> bytes:
     return body.split(b"\n", 1)[0].strip()
 
 
-def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """``(number, line)``; None for a line over ``MAX_LINE_BYTES`` (its rest is skipped)."""
-    number = 0
-    while True:
-        line = stream.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_LINE_BYTES:
-            while line and not line.endswith(b"\n"):
-                line = stream.readline(MAX_LINE_BYTES)
-            yield number, None
-            continue
-        yield number, line
-
-
 class JsonlReader(_Tabular):
     """JSON Lines: one object per line."""
 
@@ -196,8 +181,9 @@ class JsonlReader(_Tabular):
     def read(self, path: Path, report: ReadReport) -> Iterator[Message]:
         source, channel = str(path), Path(path.name).stem
         with path.open("rb") as stream:
-            for number, line in _jsonl_lines(stream):
-                if line is None:
+            for physical in read_lines(stream, MAX_LINE_BYTES):
+                number, line = physical.number, physical.data
+                if physical.too_long:
                     report.fail(source, f"line {number}", "line over 1 MiB, skipped")
                     continue
                 if number == 1:

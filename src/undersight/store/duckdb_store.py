@@ -22,9 +22,12 @@ from undersight.store.rows import Rows, dedupe
 from undersight.store.schema import (
     COLUMNS,
     EXTRACTION_TABLES,
+    FINISH_RUN_SQL,
     LATEST,
     MIGRATIONS,
     PRIMARY_KEYS,
+    finish_run_values,
+    messages_after_sql,
 )
 
 _TYPES: dict[str, pa.DataType] = {
@@ -159,19 +162,7 @@ class DuckDBStore:
         )
 
     def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
-        self.con.execute(
-            "UPDATE ingest_runs SET finished_at = ?, read_count = ?, stored_count = ?,"
-            " duplicate_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?",
-            [
-                dt.datetime.now(dt.UTC),
-                counts.get("read", 0),
-                counts.get("stored", 0),
-                counts.get("duplicates", 0),
-                counts.get("skipped", 0),
-                counts.get("failed", 0),
-                run_id,
-            ],
-        )
+        self.con.execute(FINISH_RUN_SQL, finish_run_values(run_id, dt.datetime.now(dt.UTC), counts))
 
     # -- reading --------------------------------------------------------------
 
@@ -179,17 +170,9 @@ class DuckDBStore:
         self, batch_size: int = 5000, stale_version: str | None = None
     ) -> Iterator[list[tuple[str, str, Any]]]:
         last = ""
+        sql = messages_after_sql(stale_version is not None)
         while True:
-            if stale_version is None:
-                sql = "SELECT key, text, posted_at FROM messages WHERE key > ? ORDER BY key LIMIT ?"
-                params: list[Any] = [last, batch_size]
-            else:
-                sql = (
-                    "SELECT m.key, m.text, m.posted_at FROM messages m LEFT JOIN extractions e"
-                    " ON e.key = m.key WHERE m.key > ? AND (e.extractor_version IS NULL"
-                    " OR e.extractor_version <> ?) ORDER BY m.key LIMIT ?"
-                )
-                params = [last, stale_version, batch_size]
+            params = [last, *([stale_version] if stale_version else []), batch_size]
             batch = self.con.execute(sql, params).fetchall()
             if not batch:
                 return

@@ -20,9 +20,12 @@ from undersight.store.rows import Rows, dedupe
 from undersight.store.schema import (
     COLUMNS,
     EXTRACTION_TABLES,
+    FINISH_RUN_SQL,
     LATEST,
     MIGRATIONS,
     PRIMARY_KEYS,
+    finish_run_values,
+    messages_after_sql,
 )
 
 _LOCK_ID = 48_151_623  # advisory lock serializing migrations between processes
@@ -127,40 +130,19 @@ class PostgresStore:
             )
 
     def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
+        values = finish_run_values(run_id, dt.datetime.now(dt.UTC), counts)
         with self.con.transaction():
-            self.con.execute(
-                "UPDATE ingest_runs SET finished_at = %s, read_count = %s, stored_count = %s,"
-                " duplicate_count = %s, skipped_count = %s, failed_count = %s WHERE run_id = %s",
-                [
-                    dt.datetime.now(dt.UTC),
-                    counts.get("read", 0),
-                    counts.get("stored", 0),
-                    counts.get("duplicates", 0),
-                    counts.get("skipped", 0),
-                    counts.get("failed", 0),
-                    run_id,
-                ],
-            )
+            self.con.execute(FINISH_RUN_SQL.replace("?", "%s"), values)
 
     def iter_messages(
         self, batch_size: int = 5000, stale_version: str | None = None
     ) -> Iterator[list[tuple[str, str, Any]]]:
         last = ""
+        sql = messages_after_sql(stale_version is not None).replace("?", "%s")
         while True:
+            params = [last, *([stale_version] if stale_version else []), batch_size]
             with self.con.transaction():
-                if stale_version is None:
-                    batch = self.con.execute(
-                        "SELECT key, text, posted_at FROM messages"
-                        " WHERE key > %s ORDER BY key LIMIT %s",
-                        [last, batch_size],
-                    ).fetchall()
-                else:
-                    batch = self.con.execute(
-                        "SELECT m.key, m.text, m.posted_at FROM messages m LEFT JOIN extractions e"
-                        " ON e.key = m.key WHERE m.key > %s AND (e.extractor_version IS NULL"
-                        " OR e.extractor_version <> %s) ORDER BY m.key LIMIT %s",
-                        [last, stale_version, batch_size],
-                    ).fetchall()
+                batch = self.con.execute(sql, params).fetchall()
             if not batch:
                 return
             yield batch

@@ -166,3 +166,27 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "prices": ("key", "idx"),
     "contacts": ("key", "idx"),
 }
+
+
+def finish_run_values(run_id: str, finished_at: object, counts: dict[str, int]) -> list[object]:
+    """Parameters of FINISH_RUN_SQL, in order."""
+    names = ("read", "stored", "duplicates", "skipped", "failed")
+    return [finished_at, *(counts.get(name, 0) for name in names), run_id]
+
+
+FINISH_RUN_SQL = (
+    "UPDATE ingest_runs SET finished_at = ?, read_count = ?, stored_count = ?,"
+    " duplicate_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?"
+)
+
+
+def messages_after_sql(stale: bool) -> str:
+    """Next batch of ``(key, text, posted_at)`` after a key; ``stale``: only
+    messages whose extraction another version made. Placeholders are ``?``."""
+    if not stale:
+        return "SELECT key, text, posted_at FROM messages WHERE key > ? ORDER BY key LIMIT ?"
+    return (
+        "SELECT m.key, m.text, m.posted_at FROM messages m LEFT JOIN extractions e"
+        " ON e.key = m.key WHERE m.key > ? AND (e.extractor_version IS NULL"
+        " OR e.extractor_version <> ?) ORDER BY m.key LIMIT ?"
+    )
