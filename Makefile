@@ -6,18 +6,36 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench eval clean
 
+# System packages the report and its tests need (Debian): headless Chromium
+# (tests load the HTML), Noto Sans CJK (Chinese glyphs in HTML and PDF),
+# poppler-utils (pdftoppm, pdftotext, pdffonts in the tests) and WeasyPrint's
+# Pango/HarfBuzz libraries. Installed once when missing, remembered by a stamp.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils fontconfig \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
+SYSTEM_STAMP := $(VENV)/.system-packages
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(SYSTEM_STAMP): | $(STAMP)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing system packages: $$missing" >&2; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq >&2 && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >&2; \
+	fi
+	touch $@
+
+demo: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m undersight.demo
 
 # The suite runs against a real PostgreSQL server on loopback, started here and
 # stopped after, whatever the outcome.
-test: $(STAMP)
+test: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/ruff check src tests bench
 	@url=$$(scripts/pg-test-server.sh start) || exit 1; \
 	UNDERSIGHT_TEST_PG=$$url $(BIN)/python -m pytest -q; status=$$?; \

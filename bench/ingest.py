@@ -41,9 +41,20 @@ def main() -> int:
         for size in SIZES:
             corpus = Path(tmp) / f"c{size}"
             subprocess.run(
-                [EXE, "synth", "--scenario", "cn-underground-2013", "--messages", str(size),
-                 "--seed", "1", "--out", str(corpus)],
-                check=True, capture_output=True,
+                [
+                    EXE,
+                    "synth",
+                    "--scenario",
+                    "cn-underground-2013",
+                    "--messages",
+                    str(size),
+                    "--seed",
+                    "1",
+                    "--out",
+                    str(corpus),
+                ],
+                check=True,
+                capture_output=True,
             )
             db = Path(tmp) / f"s{size}.duckdb"
             wall, rss, proc = peak_rss_mb([EXE, "ingest", str(corpus / "qq"), "--db", str(db)])
@@ -55,13 +66,22 @@ def main() -> int:
             con = duckdb.connect(str(db), read_only=True)
             stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
             con.close()
-            rows.append({"messages": stored, "seconds": round(wall, 1),
-                         "msg_per_s": round(stored / wall), "peak_rss_mb": round(rss)})
-            print(f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
-                  f"  peak memory {rss:6.0f} MB")
+            rows.append(
+                {
+                    "messages": stored,
+                    "seconds": round(wall, 1),
+                    "msg_per_s": round(stored / wall),
+                    "peak_rss_mb": round(rss),
+                }
+            )
+            print(
+                f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
+                f"  peak memory {rss:6.0f} MB"
+            )
     (RESULTS / "ingest.json").write_text(
         json.dumps({"date": time.strftime("%Y-%m-%d"), "store": "duckdb", "runs": rows}, indent=2)
-        + "\n", encoding="utf-8",
+        + "\n",
+        encoding="utf-8",
     )
     assert resource  # imported for the probe's sake
     return 0

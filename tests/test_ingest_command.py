@@ -138,11 +138,12 @@ def test_a_missing_input_and_a_bad_store_are_one_line_errors(tmp_path):
 
 
 def test_real_export_formats_into_both_backends(store_url):
-    """The bundled sample (a QQ and a Telegram export) ingests the same everywhere."""
+    """The bundled QQ sample and a generated Telegram export ingest the same everywhere."""
     from undersight.demo import sample_folder
 
+    telegram = Path(__file__).parent / "data" / "sample-telegram" / "result.json"
     proc = subprocess.run(
-        [EXE, "ingest", str(sample_folder()), "--db", store_url],
+        [EXE, "ingest", str(sample_folder()), str(telegram), "--db", store_url],
         capture_output=True,
         timeout=600,
         check=False,

@@ -119,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_synth)
 
+    sub.add_parser(
+        "stats", add_help=False, help="market analyses: prices, activity, mobile, market, top"
+    )
+    sub.add_parser("report", add_help=False, help="market report: HTML, PDF, CSV, Parquet")
+
     p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
     p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
     p.set_defaults(func=cmd_demo)
@@ -188,6 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         from undersight.synth.cli import main as synth_main
 
         return synth_main(argv[1:])
+    if argv[:1] == ["stats"]:
+        from undersight.analyze.cli import main as stats_main
+
+        return stats_main(argv[1:])
+    if argv[:1] == ["report"]:
+        from undersight.report import main as report_main
+
+        return report_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -578,7 +578,8 @@ class PriceFinder:
         if before:
             return before[-1]
         lifetime = [
-            ps for ps, pe, p in ctx.periods
+            ps
+            for ps, pe, p in ctx.periods
             if p == "lifetime" and max(prev_end, start - 24) <= ps and pe <= start
         ]
         if lifetime and not re.search(r"\d|[,;。，；\n]", text[lifetime[-1] : start]):

@@ -8,6 +8,7 @@ input is large; results keep input order.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -96,7 +97,10 @@ def ingest_messages(
         for batch in _batches(messages, batch_size):
             write(batch, _extract_batch([(m.text, m.date) for m in batch]))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # forkserver, not fork: a forked worker would inherit the open store's
+        # file handles and locks (DuckDB's write-ahead log among them)
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             pending: list[tuple[list[Message], Future[list[tuple[Extraction, str]]]]] = []
             for batch in _batches(messages, batch_size):
                 pending.append(
