@@ -34,6 +34,42 @@ def peak_rss_mb(cmd: list[str]) -> tuple[float, float, subprocess.CompletedProce
     return wall, rss, subprocess.CompletedProcess(cmd, code, b"", err.encode())
 
 
+def report_timings(db: Path, out: Path) -> dict[str, object]:
+    """Each analysis query on the store, then the whole report command, timed."""
+    from undersight.analyze import (
+        activity,
+        market_size,
+        mobile_premium,
+        price_index,
+        top_groups,
+        top_sellers,
+    )
+    from undersight.store.base import open_store
+
+    store = open_store(str(db))
+    queries: dict[str, float] = {}
+    for name, run in (
+        ("activity", lambda: activity(store, "year")),
+        ("price_index", lambda: price_index(store, "year")),
+        ("mobile_premium", lambda: mobile_premium(store, n_boot=1000)),
+        ("market_size", lambda: market_size(store)),
+        ("top_sellers", lambda: top_sellers(store, 20)),
+        ("top_groups", lambda: top_groups(store, 20)),
+    ):
+        started = time.monotonic()
+        run()
+        queries[name] = round(time.monotonic() - started, 2)
+        print(f"  {name:16s} {queries[name]:6.2f} s")
+    store.close()
+    started = time.monotonic()
+    subprocess.run(
+        [EXE, "report", "--db", str(db), "--out", str(out)], check=True, capture_output=True
+    )
+    total = round(time.monotonic() - started, 1)
+    print(f"  report (HTML + PDF + tables) {total:.1f} s")
+    return {"date": time.strftime("%Y-%m-%d"), "queries_s": queries, "report_s": total}
+
+
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows = []
