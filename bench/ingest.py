@@ -114,6 +114,11 @@ def main() -> int:
                 f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
                 f"  peak memory {rss:6.0f} MB"
             )
+            if size == SIZES[-1]:
+                report = report_timings(db, Path(tmp) / "report")
+                (RESULTS / "report.json").write_text(
+                    json.dumps(report, indent=2) + "\n", encoding="utf-8"
+                )
     (RESULTS / "ingest.json").write_text(
         json.dumps({"date": time.strftime("%Y-%m-%d"), "store": "duckdb", "runs": rows}, indent=2)
         + "\n",

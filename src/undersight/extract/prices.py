@@ -201,6 +201,7 @@ class PriceFinder:
         spaced = _alternation(
             [c for c in lexicon.classifiers if not c.isascii() and c[0] not in "单号次本部份组只"]
         )
+        self.unit_marker = re.compile(rf"(?:/|每|一|单)\s?(?P<cls>{cjk_classifiers})")
         self.classifier_after = re.compile(
             rf"{cjk_classifiers}|[ \t]{spaced}|[ \t]?{ascii_classifiers}"
         )
@@ -530,12 +531,12 @@ class PriceFinder:
         if _PER_UNIT_AFTER.match(text, end) or _UNIT_PRICE_BEFORE.search(
             text, max(0, start - 8), start
         ):
-            return None, default_unit
+            return None, self._unit_named(text, end, end + 6) or default_unit
         thousand = thousand_before(text, prev_end, start)
         if thousand:
             return {"千": 1e3, "万": 1e4, "百": 1e2}[thousand.group("mult")], default_unit
         if _PER_UNIT_BEFORE.search(text[max(prev_end, start - 12) : start]):
-            return None, default_unit
+            return None, self._unit_named(text, max(prev_end, start - 12), start) or default_unit
         best = None
         for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 24), start):
             if (
@@ -556,6 +557,12 @@ class PriceFinder:
             value, unit = best
             return (value if value != 1 else None), unit
         return None, default_unit
+
+    def _unit_named(self, text: str, lo: int, hi: int) -> str | None:
+        """The unit of a per-unit marker ("/台", "一套", "每条") in ``text[lo:hi]``."""
+        marker = self.unit_marker.search(text, lo, hi)
+        unit = self.lexicon.classifiers.get(marker.group("cls")) if marker else None
+        return unit if unit != "item" else None  # 个/套 say nothing: the category does
 
     def _period(self, start: int, end: int, ctx: _Context, prev_end: int) -> str | None:
         text = ctx.text
