@@ -24,11 +24,9 @@ import ijson
 from undersight.ingest.base import ReadReport
 from undersight.ingest.telegram import (
     BadRecord,
-    Cursor,
     as_text,
-    first_line,
-    iter_json_records,
     parse_utc,
+    read_json_messages,
     scan_containers,
     short,
 )
@@ -103,33 +101,26 @@ class DiscordReader:
         )
 
     def read(self, path: Path, report: ReadReport) -> Iterator[Message]:
-        source = str(path)
-        cursor = Cursor()
         late: dict[str, Any] | None = None
-        try:
-            with path.open("rb") as stream:
-                for box, index, obj in iter_json_records(stream, ROOTS, FIELDS, cursor):
-                    position = f"$.messages[{index}]"
-                    meta = box.fields
-                    if "channel.id" not in meta:  # channel written after the messages
-                        if late is None:
-                            late = self._header(path)
-                        meta = late
-                    try:
-                        message = _message(obj, meta, source, position)
-                    except BadRecord as exc:
-                        report.fail(source, position, str(exc))
-                        continue
-                    if message is None:
-                        report.skipped += 1
-                        continue
-                    report.read += 1
-                    yield message
-        except ijson.JSONError as exc:
-            report.fail(source, cursor.position, f"invalid or truncated JSON: {first_line(exc)}")
-            return
-        if cursor.arrays == 0:
-            report.fail(source, "$", "no messages array: not a DiscordChatExporter export")
+
+        def build(box: Any, obj: Any, source: str, position: str) -> Message | None:
+            nonlocal late
+            meta = box.fields
+            if "channel.id" not in meta:  # channel written after the messages
+                if late is None:
+                    late = self._header(path)
+                meta = late
+            return _message(obj, meta, source, position)
+
+        yield from read_json_messages(
+            path,
+            report,
+            ROOTS,
+            FIELDS,
+            "a DiscordChatExporter export",
+            lambda box, index: f"$.messages[{index}]",
+            build,
+        )
 
     @staticmethod
     def _header(path: Path) -> dict[str, Any]:

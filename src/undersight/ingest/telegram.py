@@ -28,7 +28,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -346,6 +346,40 @@ def _message(obj: Any, chat: dict[str, Any], source: str, position: str) -> Mess
     )
 
 
+def read_json_messages(
+    path: Path,
+    report: ReadReport,
+    roots: Any,
+    fields: Any,
+    what: str,
+    position_of: Callable[[Any, int], str],
+    build: Callable[[Any, Any, str, str], Message | None],
+) -> Iterator[Message]:
+    """The loop the JSON readers share: stream the records, build a message from
+    each, and count it as read, skipped (``None``) or failed (``BadRecord``)."""
+    source = str(path)
+    cursor = Cursor()
+    try:
+        with path.open("rb") as stream:
+            for box, index, obj in iter_json_records(stream, roots, fields, cursor):
+                position = position_of(box, index)
+                try:
+                    message = build(box, obj, source, position)
+                except BadRecord as exc:
+                    report.fail(source, position, str(exc))
+                    continue
+                if message is None:
+                    report.skipped += 1
+                    continue
+                report.read += 1
+                yield message
+    except ijson.JSONError as exc:
+        report.fail(source, cursor.position, f"invalid or truncated JSON: {first_line(exc)}")
+        return
+    if cursor.arrays == 0:
+        report.fail(source, "$", f"no messages array: not {what}")
+
+
 class TelegramReader:
     """Telegram Desktop JSON export, single chat or full account."""
 
@@ -360,33 +394,26 @@ class TelegramReader:
         return b'"messages"' in body and bool(_HEAD_CHAT.search(body) or _HEAD_MESSAGE.search(body))
 
     def read(self, path: Path, report: ReadReport) -> Iterator[Message]:
-        source = str(path)
-        cursor = Cursor()
         headers: dict[str, dict[str, Any]] | None = None
-        try:
-            with path.open("rb") as stream:
-                for chat, index, obj in iter_json_records(stream, ROOTS, CHAT_FIELDS, cursor):
-                    position = f"{chat.path}.messages[{index}]"
-                    fields = chat.fields
-                    if "id" not in fields or "type" not in fields:  # keys written after messages
-                        if headers is None:
-                            headers = self._headers(path)
-                        fields = headers.get(chat.path, fields)
-                    try:
-                        message = _message(obj, fields, source, position)
-                    except BadRecord as exc:
-                        report.fail(source, position, str(exc))
-                        continue
-                    if message is None:
-                        report.skipped += 1
-                        continue
-                    report.read += 1
-                    yield message
-        except ijson.JSONError as exc:
-            report.fail(source, cursor.position, f"invalid or truncated JSON: {first_line(exc)}")
-            return
-        if cursor.arrays == 0:
-            report.fail(source, "$", "no messages array: not a Telegram export")
+
+        def build(chat: Any, obj: Any, source: str, position: str) -> Message | None:
+            nonlocal headers
+            fields = chat.fields
+            if "id" not in fields or "type" not in fields:  # keys written after messages
+                if headers is None:
+                    headers = self._headers(path)
+                fields = headers.get(chat.path, fields)
+            return _message(obj, fields, source, position)
+
+        yield from read_json_messages(
+            path,
+            report,
+            ROOTS,
+            CHAT_FIELDS,
+            "a Telegram export",
+            lambda chat, index: f"{chat.path}.messages[{index}]",
+            build,
+        )
 
     @staticmethod
     def _headers(path: Path) -> dict[str, dict[str, Any]]:
