@@ -123,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", add_help=False, help="market analyses: prices, activity, mobile, market, top"
     )
     sub.add_parser("report", add_help=False, help="market report: HTML, PDF, CSV, Parquet")
+    sub.add_parser("actors", add_help=False, help="personas linked by shared contact identifiers")
+    sub.add_parser("actor", add_help=False, help="one persona's profile")
 
     p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
     p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
@@ -193,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
         from undersight.synth.cli import main as synth_main
 
         return synth_main(argv[1:])
+    if argv[:1] in (["actors"], ["actor"]):
+        from undersight.actors.cli import main as actors_main
+
+        return actors_main(argv)
     if argv[:1] == ["stats"]:
         from undersight.analyze.cli import main as stats_main
 
