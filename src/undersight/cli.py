@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", add_help=False, help="market analyses: prices, activity, mobile, market, top"
     )
     sub.add_parser("report", add_help=False, help="market report: HTML, PDF, CSV, Parquet")
+    sub.add_parser("export", add_help=False, help="threat-intelligence exports: stix, misp, tables")
     sub.add_parser("actors", add_help=False, help="personas linked by shared contact identifiers")
     sub.add_parser("actor", add_help=False, help="one persona's profile")
 
@@ -199,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         from undersight.actors.cli import main as actors_main
 
         return actors_main(argv)
+    if argv[:1] == ["export"]:
+        from undersight.export.cli import main as export_main
+
+        return export_main(argv[1:])
     if argv[:1] == ["stats"]:
         from undersight.analyze.cli import main as stats_main
 

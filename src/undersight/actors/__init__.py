@@ -18,6 +18,14 @@ from undersight.actors.link import (
     build_personas,
 )
 from undersight.actors.profile import PersonaProfile, persona_profile
+from undersight.store.base import Store
+
+
+def persona_groups(store: Store) -> list[list[str]]:
+    """The author keys of each persona that posted an offer: the persona source
+    of the exports (chatter-only authors are no threat actors)."""
+    return [list(p.authors) for p in build_personas(store).personas if p.offers]
+
 
 __all__ = [
     "LINK_TYPES",
@@ -27,5 +35,6 @@ __all__ = [
     "Persona",
     "PersonaProfile",
     "build_personas",
+    "persona_groups",
     "persona_profile",
 ]
