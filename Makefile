@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench eval clean
+.PHONY: demo test lint bench bench-export eval clean
 
 # System packages the report and its tests need (Debian): headless Chromium
 # (tests load the HTML), Noto Sans CJK (Chinese glyphs in HTML and PDF),
@@ -51,6 +51,10 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/ingest.py
+
+# Export throughput and memory (long: about 35 minutes with 1M offers).
+bench-export: $(STAMP)
+	$(BIN)/python bench/export.py 100000 1000000
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache

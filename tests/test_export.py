@@ -206,7 +206,8 @@ def test_misp_event(store: str) -> None:
     assert len(qq) == 1  # one object for a handle named twice
     tags = {t.name for t in event.tags}
     assert 'gsma-fraud:technical="false-base-station-attack"' in tags
-    assert 'misp-galaxy:rat="njRAT"' in tags
+    assert 'misp-galaxy:rat="NJRat"' in tags  # the cluster value of MISP/misp-galaxy rat.json
+    assert 'dark-web:motivation="marketplace-for-sale"' in tags
     values = {a.value for a in event.attributes}
     assert {"a@evil.com", "1.2.3.4", "http://evil.example.com/x"} <= values  # real values
     message = next(
@@ -218,6 +219,57 @@ def test_misp_event(store: str) -> None:
     content = message.get_attributes_by_relation("content")[0]
     assert 'undersight:category="bots"' in {t.name for t in content.tags}
     assert {r.relationship_type for r in message.references} == {"authored-by", "mentions"}
+
+
+def test_misp_galaxy_tags_are_exact_cluster_values(tmp_path: Path) -> None:
+    url = str(tmp_path / "g.duckdb")
+    rows = Rows()
+    _message(rows, "qq:g:9", "999", "rat", "出售 njRAT 免杀版 200元", 1, cats=["rat"])
+    _message(rows, "qq:g:10", "998", "bot", "mirai bots + gh0st", 2, cats=["bots", "rat"])
+    store = open_store(url)
+    store.write_batch(rows)
+    store.close()
+    event = _misp(url)
+    by_key = {
+        o.get_attributes_by_relation("message-id")[0].value: {
+            t.name for t in o.get_attributes_by_relation("content")[0].tags
+        }
+        for o in event.objects
+        if o.name == "chat-message"
+    }
+    assert 'misp-galaxy:rat="NJRat"' in by_key["qq:g:9"]
+    assert not any(t.startswith("misp-galaxy:botnet") for t in by_key["qq:g:9"])
+    assert {'misp-galaxy:botnet="Mirai"', 'misp-galaxy:rat="Gh0st RAT"'} <= by_key["qq:g:10"]
+    assert 'misp-galaxy:rat="NJRat"' in {t.name for t in event.tags}
+
+
+def test_misp_streams_handles_once(tmp_path: Path) -> None:
+    url = str(tmp_path / "many.duckdb")
+    rows = Rows()
+    for i in range(50):
+        _message(
+            rows,
+            f"qq:g:{i:03d}",
+            str(i % 3),
+            f"seller{i % 3}",
+            "出售 remcos",
+            1 + i % 28,
+            cats=["rat"],
+            contacts=[("qq", "777"), ("email", f"x{i}@evil.com")],
+        )
+    store = open_store(url)
+    store.write_batch(rows)
+    out = io.StringIO()
+    count = write_event(store, out)
+    store.close()
+    event = MISPEvent()
+    event.load(out.getvalue())
+    assert count == len(event.objects) == 50 + 3 + 1  # messages, authors, the shared QQ
+    assert len({o.uuid for o in event.objects}) == count
+    assert len(event.attributes) == 50
+    uuids = {o.uuid for o in event.objects}
+    for o in event.objects:
+        assert {r.referenced_uuid for r in o.references} <= uuids
 
 
 def test_hostile_strings(tmp_path: Path) -> None:

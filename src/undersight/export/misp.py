@@ -1,25 +1,35 @@
-"""A MISP event of a store's offers, built with PyMISP and its bundled object templates.
+"""A MISP event of a store's offers, written with PyMISP as a stream (flat memory).
 
 Each offer is a ``chat-message`` object (content, timestamp, channel, author);
 each handle becomes one object shared by every offer naming it
 (``user-account`` for QQ/WeChat and authors, ``telegram-account``,
 ``coin-address``, ``phone-number``) referenced by the message as ``mentions``;
-e-mails, URLs, domains and IPs are attributes of the message's object. Values
-are real. Tags are MISP taxonomy machine tags: ``gsma-fraud`` (checked against
-the taxonomy's ``machinetag.json``; PyMISP bundles no taxonomies) and
-``misp-galaxy:rat`` / ``misp-galaxy:botnet`` clusters for a named RAT or botnet
-(PyMISP bundles no galaxies: the cluster names are a small, unverified list).
-The event is built in memory, as PyMISP does.
+e-mails, URLs, domains and IPs are attributes of the event, commented with the
+offer's key. Values are real. Tags are MISP taxonomy machine tags:
+``gsma-fraud`` (checked against the taxonomy's ``machinetag.json``; PyMISP
+bundles no taxonomies), ``dark-web`` and ``misp-galaxy:rat`` /
+``misp-galaxy:botnet`` clusters for a named RAT or botnet (values checked
+against MISP/misp-galaxy, see ``GALAXY``).
+
+The event is written incrementally: the envelope, then each object as it is
+produced (serialized by PyMISP's own ``to_json``), then the event attributes
+(spooled to a temporary file meanwhile), the event tags and the closing
+brackets. Only the uuids of the handles already written stay in memory.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import shutil
+import tempfile
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import IO
 
-from pymisp import MISPEvent, MISPObject
+from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPTag
 
 from undersight.export.data import Author, Offer, authors, iter_offers
 from undersight.store.base import Store
@@ -32,18 +42,41 @@ GSMA = {
     "phishing": 'gsma-fraud:technical="phishing-pharming"',
     "carding": 'gsma-fraud:subscription="credit-card-not-present-transactions"',
 }
-GALAXY = {
+# Galaxy clusters: needle in the lowered text -> (cluster value, cluster uuid), the value and
+# uuid exactly as in https://github.com/MISP/misp-galaxy clusters/rat.json (galaxy uuid
+# 312f8714-45cb-11e7-b898-135207cdceb9, read at commit 07145a4759334054ac8e626251804a8a26cdeaf1)
+# and clusters/botnet.json (galaxy uuid a91732f4-164a-11e8-924a-ffd4097eb03f, read at commit
+# 7daede8894162b84076dd9a8bc5826d20d4d7cf7). Note the galaxy's spellings: "NJRat",
+# "PoisonIvy", "Blackshades". No "Necurs" cluster was found in botnet.json: not tagged.
+GALAXY: dict[str, dict[str, tuple[str, str]]] = {
     "rat": {
-        "njrat": "njRAT",
-        "darkcomet": "DarkComet",
-        "nanocore": "NanoCore",
-        "remcos": "Remcos",
-        "gh0st": "Gh0st RAT",
-        "poison ivy": "PoisonIvy",
-        "blackshades": "BlackShades",
-        "quasar": "Quasar RAT",
+        "njrat": ("NJRat", "7fb493bb-756b-42a2-8f6d-59e254f4f2cc"),
+        "darkcomet": ("DarkComet", "8a21ae06-d257-48a0-989b-1c9aebedabc2"),
+        "dark comet": ("DarkComet", "8a21ae06-d257-48a0-989b-1c9aebedabc2"),
+        "nanocore": ("NanoCore", "6c3c111a-93af-428a-bee0-feacbee0237d"),
+        "remcos": ("Remcos", "f647cca0-7416-47e9-8342-94b84dd436cc"),
+        "gh0st": ("Gh0st RAT", "255a59a7-db2d-44fc-9ca9-5859b65817c3"),
+        "poison ivy": ("PoisonIvy", "4e104fef-8a2c-4679-b497-6e86d7d47db0"),
+        "poisonivy": ("PoisonIvy", "4e104fef-8a2c-4679-b497-6e86d7d47db0"),
+        "blackshades": ("Blackshades", "3a1fc564-3705-4cc0-8f80-13c58d470d34"),
+        "quasar": ("Quasar RAT", "6efa425c-3731-44fd-9224-2a62df061a2d"),
+        "asyncrat": ("AsyncRAT", "1b6a065c-40ba-4aa5-a46b-813e74e010fe"),
     },
-    "bots": {"mirai": "Mirai", "gafgyt": "Gafgyt", "zeus": "Zeus", "necurs": "Necurs"},
+    "bots": {
+        "mirai": ("Mirai", "fcdfd4af-da35-49a8-9610-19be8a487185"),
+        "gafgyt": ("Gafgyt", "40795af6-b721-11e8-9fcb-570c0b384135"),
+        "bashlite": ("Gafgyt", "40795af6-b721-11e8-9fcb-570c0b384135"),  # a listed synonym
+        "zeus": ("Zeus", "e878d24d-f122-48c4-930c-f6b6d5f0ee28"),
+        "zbot": ("Zeus", "e878d24d-f122-48c4-930c-f6b6d5f0ee28"),  # a listed synonym
+    },
+}
+# Predicates and values exactly as in MISP/misp-taxonomies dark-web/machinetag.json (version 3,
+# commit 0808fe7f142287aa365aed98aac6978c8508f9ee): every offer is "Services/goods for sale".
+DARK_WEB_EVENT = 'dark-web:motivation="marketplace-for-sale"'
+DARK_WEB = {
+    "carding": 'dark-web:topic="credit-card"',
+    "rat": 'dark-web:topic="hacking"',
+    "bots": 'dark-web:topic="hacking"',
 }
 GALAXY_NAME = {"rat": "rat", "bots": "botnet"}
 COINS = {"btc": "BTC", "eth": "ETH", "usdt_trc20": "USDT", "xmr": "XMR"}
@@ -66,41 +99,44 @@ def offer_tags(offer: Offer) -> list[str]:
     tags = [f'undersight:category="{c}"' for c in offer.categories]
     bases = {c.split("/", 1)[0] for c in offer.categories}
     tags += [GSMA[b] for b in sorted(bases) if b in GSMA]
+    tags += [DARK_WEB[b] for b in sorted(bases) if b in DARK_WEB]
     lowered = offer.text.lower()
     for base in sorted(bases & GALAXY.keys()):
-        for needle, cluster in GALAXY[base].items():
+        for needle, (cluster, _) in GALAXY[base].items():
             if needle in lowered:
                 tags.append(f'misp-galaxy:{GALAXY_NAME[base]}="{cluster}"')
     return list(dict.fromkeys(tags))
 
 
 class _Handles:
-    """One object per handle, created on first sight."""
+    """One object per handle: built and written on first sight; afterwards only its uuid
+    (deterministic from type and value) is remembered."""
 
-    def __init__(self, event: MISPEvent) -> None:
-        self.event = event
-        self.by_key: dict[tuple[str, str], MISPObject] = {}
+    def __init__(self, emit: Callable[[MISPObject], None]) -> None:
+        self.emit = emit
+        self.seen: set[str] = set()
 
-    def get(self, ctype: str, value: str, name: str | None = None) -> MISPObject | None:
+    def get(self, ctype: str, value: str, name: str | None = None) -> str | None:
+        """The uuid of the handle's object, or ``None`` for no object."""
         value = _clean(value)
         if not value:
             return None
-        found = self.by_key.get((ctype, value))
-        if found is not None:
-            return found
+        key = _uuid(ctype, value)
+        if key in self.seen:
+            return key
         if ctype == "telegram":
-            obj = MISPObject("telegram-account")
+            obj = MISPObject("telegram-account", standalone=False)
             obj.add_attribute("username" if not value.isdigit() else "id", value=value)
         elif ctype in COINS:
-            obj = MISPObject("coin-address")
+            obj = MISPObject("coin-address", standalone=False)
             field = "address" if ctype == "btc" else "address-xmr" if ctype == "xmr" else None
             obj.add_attribute(field or "address-crypto", value=value)
             obj.add_attribute("symbol", value=COINS[ctype])
         elif ctype == "phone":
-            obj = MISPObject("phone-number")
+            obj = MISPObject("phone-number", standalone=False)
             obj.add_attribute("phone-number", value=value)
         elif ctype in ("qq", "wechat", "author"):
-            obj = MISPObject("user-account")
+            obj = MISPObject("user-account", standalone=False)
             obj.add_attribute("user-id", value=value)
             if name:
                 obj.add_attribute("display-name", value=_clean(name))
@@ -108,14 +144,14 @@ class _Handles:
             return None
         if ctype in ("qq", "wechat"):
             obj.add_attribute("account-type", value=ctype)
-        obj.uuid = _uuid(ctype, value)
-        self.event.add_object(obj)
-        self.by_key[(ctype, value)] = obj
-        return obj
+        obj.uuid = key
+        self.seen.add(key)
+        self.emit(obj)
+        return key
 
 
 def _message(offer: Offer, author: Author | None) -> MISPObject:
-    obj = MISPObject("chat-message")
+    obj = MISPObject("chat-message", standalone=False)
     obj.uuid = _uuid("offer", offer.key)
     obj.add_attribute("message-id", value=_clean(offer.key))
     obj.add_attribute("timestamp", value=offer.posted_at or datetime(1970, 1, 1, tzinfo=UTC))
@@ -140,47 +176,88 @@ def _message(offer: Offer, author: Author | None) -> MISPObject:
     return obj
 
 
-def build_event(
-    store: Store, since: datetime | None = None, category: str | None = None
-) -> MISPEvent:
-    """The MISP event of every offer (``since``, ``category`` narrow it)."""
+def _envelope() -> dict[str, object]:
+    """The event's own fields (no objects, attributes or tags), as PyMISP writes them."""
     event = MISPEvent()
     event.info = "Undersight: underground-market offers"
     event.date = date.today()
     event.uuid = str(uuid.uuid4())
-    event.add_tag("tlp:amber")
-    people = authors(store)
-    handles = _Handles(event)
-    tags: set[str] = set()
-    for offer in iter_offers(store, since, category):
-        author = people.get(offer.author_key or "")
-        message = _message(offer, author)
-        event.add_object(message)
-        tags.update(t for t in offer_tags(offer) if not t.startswith("undersight:"))
-        if author is not None and (author.author_id or author.name):
-            kind = author.platform if author.platform in HANDLE_KINDS else "author"
-            acc = handles.get(kind, author.author_id or author.name or "", author.name)
-            if acc is not None:
-                message.add_reference(acc.uuid, "authored-by")
-        for ctype, value in offer.contacts:
-            if ctype in ATTRIBUTES:
-                event.add_attribute(
-                    ATTRIBUTES[ctype], _clean(value) or "(empty)", comment=offer.key, to_ids=False
-                )
-                continue
-            obj = handles.get(ctype, value)
-            if obj is not None:
-                message.add_reference(obj.uuid, "mentions")
-    for tag in sorted(tags):
-        event.add_tag(tag)
-    return event
+    fields = json.loads(event.to_json())
+    for key in ("Object", "Attribute", "Tag"):
+        fields.pop(key, None)
+    return fields
+
+
+def _tag_json(name: str) -> str:
+    tag = MISPTag()
+    tag.from_dict(name=name)
+    return tag.to_json()
 
 
 def write_event(
     store: Store, out: IO[str], since: datetime | None = None, category: str | None = None
 ) -> int:
-    """Write the event as MISP JSON to ``out``; returns the number of objects."""
-    event = build_event(store, since, category)
-    out.write(event.to_json(indent=2))
-    out.write("\n")
-    return len(event.objects)
+    """Stream the event as MISP JSON to ``out``; returns the number of objects.
+
+    Memory stays flat: one offer's objects at a time, the uuids of the handles
+    written so far, the authors, and the (bounded) set of event tags.
+    """
+    fields = _envelope()
+    out.write("{" + json.dumps(fields, ensure_ascii=False)[1:-1] + ',\n"Object": [')
+    count = 0
+
+    def emit(obj: MISPObject) -> None:
+        nonlocal count
+        out.write(",\n" if count else "\n")
+        out.write(obj.to_json())
+        count += 1
+
+    people = authors(store)
+    handles = _Handles(emit)
+    tags: set[str] = {DARK_WEB_EVENT}
+    n_attributes = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for offer in iter_offers(store, since, category):
+            author = people.get(offer.author_key or "")
+            message = _message(offer, author)
+            tags.update(t for t in offer_tags(offer) if not t.startswith("undersight:"))
+            if author is not None and (author.author_id or author.name):
+                kind = author.platform if author.platform in HANDLE_KINDS else "author"
+                acc = handles.get(kind, author.author_id or author.name or "", author.name)
+                if acc is not None:
+                    message.add_reference(acc, "authored-by")
+            for ctype, value in offer.contacts:
+                if ctype in ATTRIBUTES:
+                    attr = MISPAttribute()
+                    attr.from_dict(
+                        type=ATTRIBUTES[ctype],
+                        value=_clean(value) or "(empty)",
+                        comment=offer.key,
+                        to_ids=False,
+                    )
+                    spool.write(",\n" if n_attributes else "\n")
+                    spool.write(attr.to_json())
+                    n_attributes += 1
+                    continue
+                ref = handles.get(ctype, value)
+                if ref is not None:
+                    message.add_reference(ref, "mentions")
+            emit(message)
+        out.write('\n],\n"Attribute": [')
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+    out.write('\n],\n"Tag": [')
+    out.write(",".join(_tag_json(t) for t in ["tlp:amber", *sorted(tags)]))
+    out.write("]}\n")
+    return count
+
+
+def build_event(
+    store: Store, since: datetime | None = None, category: str | None = None
+) -> MISPEvent:
+    """The event as a ``MISPEvent`` in memory (small stores only: use ``write_event``)."""
+    buffer = io.StringIO()
+    write_event(store, buffer, since, category)
+    event = MISPEvent()
+    event.load(buffer.getvalue())
+    return event
