@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         since = parse_since(args.since)
-        store = open_store(args.db)
+        # exports read each row once: a small DuckDB cache keeps memory flat
+        store = open_store(args.db, memory_limit="128MB")
     except (ValueError, StoreError) as exc:
         print(f"undersight export: {exc}", file=sys.stderr)
         return 2

@@ -51,8 +51,9 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating or upgrading) the store at ``url``."""
+def open_store(url: str | None = None, memory_limit: str | None = None) -> Store:
+    """Open (creating or upgrading) the store at ``url``; ``memory_limit``
+    bounds DuckDB's cache (default 512MB, or $UNDERSIGHT_DUCKDB_MEMORY)."""
     target = url or DEFAULT_DB
     if target.startswith(("postgresql://", "postgres://")):
         from undersight.store.postgres_store import PostgresStore
@@ -60,4 +61,4 @@ def open_store(url: str | None = None) -> Store:
         return PostgresStore(target)
     from undersight.store.duckdb_store import DuckDBStore
 
-    return DuckDBStore(target)
+    return DuckDBStore(target, memory_limit=memory_limit)

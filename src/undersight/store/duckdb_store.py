@@ -58,7 +58,7 @@ def arrow_table(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
 
 
 class DuckDBStore:
-    def __init__(self, path: str | Path, upgrade_to: int = LATEST):
+    def __init__(self, path: str | Path, upgrade_to: int = LATEST, memory_limit: str | None = None):
         self.url = str(path)
         try:
             self.con = duckdb.connect(str(path))
@@ -66,9 +66,8 @@ class DuckDBStore:
             raise StoreError(f"{path}: cannot open the DuckDB store: {exc}") from None
         self.con.execute("SET TimeZone = 'UTC'")
         # Bounded memory whatever the store size (DuckDB would take 80% of RAM).
-        self.con.execute(
-            f"SET memory_limit = '{os.environ.get('UNDERSIGHT_DUCKDB_MEMORY', '512MB')}'"
-        )
+        limit = memory_limit or os.environ.get("UNDERSIGHT_DUCKDB_MEMORY", "512MB")
+        self.con.execute(f"SET memory_limit = '{limit}'")
         self._migrate(upgrade_to)
 
     # -- schema ---------------------------------------------------------------
