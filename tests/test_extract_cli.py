@@ -154,3 +154,61 @@ def test_memory_stays_flat_as_the_input_grows(tmp_path):
 def test_console_script_exists():
     assert os.path.exists(EXE)
     assert resource  # the module is used above
+
+
+def _mixed_corpus(path: Path, count: int) -> None:
+    """Ads, chatter and bad lines interleaved, so every chunk boundary is exercised."""
+    texts = [
+        "出售短信群发 {n}条300元 QQ 12345{n}",
+        "WTS RDP ${n}/month, tg @seller{n}",
+        "今天又被骗了 {n} 块",
+        "收 微信号 {n}个 价格私聊 vx: buyer_{n}",
+    ]
+    with path.open("wb") as fh:
+        for i in range(count):
+            if i % 997 == 0:
+                fh.write(b'{"id": "broken' + str(i).encode() + b'", "text": \n')
+            elif i % 1499 == 0:
+                fh.write(b"\xff\xfe not utf-8\n")
+            else:
+                record = {"id": f"m{i}", "text": texts[i % 4].format(n=i), "date": "2013-06-01"}
+                fh.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+
+
+def test_jobs_give_byte_identical_output_in_input_order(tmp_path):
+    src = tmp_path / "in.jsonl"
+    _mixed_corpus(src, 3_500)  # several 1,000-line chunks
+    one, two = run([str(src), "--jobs", "1"]), run([str(src), "--jobs", "2"])
+    default = run([str(src)])
+    assert one.returncode == two.returncode == default.returncode == 1
+    assert one.stdout == two.stdout == default.stdout
+    out = lines_of(two.stdout)
+    assert len(out) == 3_500
+    assert [o.get("line") for o in out if "error" in o][:2] == [1, 998]
+    assert [o["id"] for o in out if "error" not in o][:2] == ["m1", "m2"]
+    assert b"of 3500 lines failed" in two.stderr
+
+
+def test_parallel_api_matches_single_process_on_small_chunks(tmp_path):
+    import io
+
+    from undersight.extract.jsonl import run as run_single
+    from undersight.extract.parallel import run_parallel
+
+    src = tmp_path / "in.jsonl"
+    _mixed_corpus(src, 400)
+    single, parallel = io.BytesIO(), io.BytesIO()
+    with src.open("rb") as fh:
+        expected = run_single(fh, single)
+    with src.open("rb") as fh:
+        stats = run_parallel(fh, parallel, jobs=2, chunk_lines=7)
+    assert parallel.getvalue() == single.getvalue()
+    assert (stats.lines, stats.errors) == (expected.lines, expected.errors) == (400, 1)
+
+
+def test_jobs_must_be_positive(tmp_path):
+    src = tmp_path / "in.jsonl"
+    _mixed_corpus(src, 3)
+    proc = run([str(src), "--jobs", "0"])
+    assert proc.returncode == 2
+    assert "--jobs" in proc.stderr.decode()

@@ -24,16 +24,27 @@ def _open_input(path: str | None) -> IO[bytes]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from undersight.extract.jsonl import run
+    from undersight.extract.parallel import available_cores, run_parallel
+    from undersight.present.live import line_counter
 
+    jobs = args.jobs if args.jobs is not None else available_cores()
+    if jobs < 1:
+        raise UserError(f"--jobs: expected a number of processes >= 1, got {jobs}")
     source = _open_input(args.input)
+    name = args.input if args.input not in (None, "-") else "<stdin>"
     try:
-        stats = run(source, sys.stdout.buffer, max_bytes=args.max_line_bytes)
+        with line_counter(f"extract {name}", enabled=sys.stderr.isatty()) as on_lines:
+            stats = run_parallel(
+                source,
+                sys.stdout.buffer,
+                jobs=jobs,
+                max_bytes=args.max_line_bytes,
+                on_lines=on_lines,
+            )
     finally:
         if source is not sys.stdin.buffer:
             source.close()
     if stats.errors:
-        name = args.input if args.input not in (None, "-") else "<stdin>"
         print(
             f"undersight extract: {name}: {stats.errors} of {stats.lines} lines failed",
             file=sys.stderr,
@@ -81,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=1 << 20,
         help="longer input lines get an error line instead of being read (default 1 MiB)",
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        help="extraction processes (default: every core); output order is the input's",
+    )
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("eval", help="score the extractor against a labelled gold set")
@@ -101,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--platform", help="platform name for JSONL/CSV dumps (default forum)")
     p.add_argument(
-        "--jobs", type=int, help="extraction processes (default: all cores for large input)"
+        "--jobs", type=int, help="extraction processes (default: every core)"
     )
     p.add_argument("--batch-size", type=int, default=2000, help="messages per transaction")
     p.set_defaults(func=cmd_ingest)

@@ -9,7 +9,6 @@ input is large; results keep input order.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from undersight import __version__
+from undersight.extract.parallel import available_cores
 from undersight.extract.pipeline import default_extractor
 from undersight.ingest.base import Problem, ReadReport
 from undersight.model import Extraction, Message
@@ -24,7 +24,8 @@ from undersight.store.base import Store
 from undersight.store.rows import Rows, extraction_rows, message_rows
 from undersight.text.normalize import normalize
 
-LARGE_INPUT_BYTES = 32 * 1024 * 1024  # above this, extraction uses every core
+# Below this a worker pool costs more to start than it saves: one process does it.
+SMALL_INPUT_BYTES = 4 * 1024 * 1024
 
 
 def extractor_version() -> str:
@@ -120,10 +121,10 @@ def ingest_messages(
 
 
 def default_jobs(total_bytes: int, requested: int | None) -> int:
-    """Cores to use: as requested, else all of them for a large input."""
+    """Processes to use: as requested, else every core (one for a small input)."""
     if requested:
         return max(1, requested)
-    return (os.cpu_count() or 1) if total_bytes >= LARGE_INPUT_BYTES else 1
+    return available_cores() if total_bytes >= SMALL_INPUT_BYTES else 1
 
 
 def reextract(
