@@ -48,9 +48,21 @@ lint: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/undersight eval tests/data/dev
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/ingest.py
+# The whole benchmark suite, one table of ratios (bench/suite.py): the
+# comparison packages, pyspark and a throwaway PostgreSQL server (its own port
+# and folder, so it never meets the test server) are set up here.
+# BENCH_ARGS=--quick divides every size by ten.
+BENCH_STAMP := $(VENV)/.bench
+BENCH_PG := UNDERSIGHT_PG_PORT=55433 UNDERSIGHT_PG_DATA=/tmp/undersight-pg-bench
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BENCH_STAMP) $(SYSTEM_STAMP)
+	@url=$$($(BENCH_PG) scripts/pg-test-server.sh start) || exit 1; \
+	UNDERSIGHT_BENCH_PG=$$url $(BIN)/python bench/suite.py $(BENCH_ARGS); status=$$?; \
+	$(BENCH_PG) scripts/pg-test-server.sh stop; exit $$status
 
 # Export throughput and memory (long: about 35 minutes with 1M offers).
 bench-export: $(STAMP)

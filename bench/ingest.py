@@ -6,7 +6,9 @@ its extraction workers). Writes bench/results/ingest.json."""
 from __future__ import annotations
 
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,64 +69,71 @@ def report_timings(db: Path, out: Path) -> dict[str, object]:
     )
     total = round(time.monotonic() - started, 1)
     print(f"  report (HTML + PDF + tables) {total:.1f} s")
+    assert resource  # imported for the probe's sake
     return {"date": time.strftime("%Y-%m-%d"), "queries_s": queries, "report_s": total}
+
+
+def synth_corpus(size: int, folder: Path) -> Path:
+    """A generated corpus of ``size`` messages in the QQ export format."""
+    subprocess.run(
+        [EXE, "synth", "--scenario", "cn-underground-2013", "--messages", str(size),
+         "--seed", "1", "--out", str(folder)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return folder / "qq"
+
+
+def count_messages(db: str) -> int:
+    from undersight.store.base import open_store
+
+    store = open_store(db)
+    try:
+        return int(store.query("SELECT count(*) FROM messages")[0][0])
+    finally:
+        store.close()
+
+
+def ingest_once(corpus: Path, db: str) -> dict[str, object]:
+    """The real `undersight ingest` of ``corpus`` into ``db``: rate and peak memory."""
+    wall, rss, proc = peak_rss_mb([EXE, "ingest", str(corpus), "--db", db])
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.decode()[-2000:])
+    stored = count_messages(db)
+    print(
+        f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
+        f"  peak memory {rss:6.0f} MB  ({'PostgreSQL' if '://' in db else 'DuckDB'})"
+    )
+    return {
+        "store": "postgresql" if "://" in db else "duckdb",
+        "messages": stored,
+        "seconds": round(wall, 1),
+        "msg_per_s": round(stored / wall),
+        "peak_rss_mb": round(rss),
+    }
+
+
+def measure(sizes: tuple[int, ...] = SIZES, postgres: str | None = None) -> dict[str, object]:
+    """DuckDB ingest at every size (PostgreSQL at the smallest), then the report timings."""
+    runs: list[dict[str, object]] = []
+    report: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            corpus = synth_corpus(size, Path(tmp) / f"c{size}")
+            db = Path(tmp) / f"s{size}.duckdb"
+            runs.append(ingest_once(corpus, str(db)))
+            if postgres and size == sizes[0]:
+                runs.append(ingest_once(corpus, postgres))
+            if size == sizes[-1]:
+                report = report_timings(db, Path(tmp) / "report")
+            shutil.rmtree(corpus.parent)
+    return {"date": time.strftime("%Y-%m-%d"), "runs": runs, "report": report}
 
 
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in SIZES:
-            corpus = Path(tmp) / f"c{size}"
-            subprocess.run(
-                [
-                    EXE,
-                    "synth",
-                    "--scenario",
-                    "cn-underground-2013",
-                    "--messages",
-                    str(size),
-                    "--seed",
-                    "1",
-                    "--out",
-                    str(corpus),
-                ],
-                check=True,
-                capture_output=True,
-            )
-            db = Path(tmp) / f"s{size}.duckdb"
-            wall, rss, proc = peak_rss_mb([EXE, "ingest", str(corpus / "qq"), "--db", str(db)])
-            if proc.returncode != 0:
-                print(proc.stderr.decode(), file=sys.stderr)
-                return 1
-            import duckdb
-
-            con = duckdb.connect(str(db), read_only=True)
-            stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
-            con.close()
-            rows.append(
-                {
-                    "messages": stored,
-                    "seconds": round(wall, 1),
-                    "msg_per_s": round(stored / wall),
-                    "peak_rss_mb": round(rss),
-                }
-            )
-            print(
-                f"{stored:>9,} messages  {wall:7.1f} s  {stored / wall:9,.0f} msg/s"
-                f"  peak memory {rss:6.0f} MB"
-            )
-            if size == SIZES[-1]:
-                report = report_timings(db, Path(tmp) / "report")
-                (RESULTS / "report.json").write_text(
-                    json.dumps(report, indent=2) + "\n", encoding="utf-8"
-                )
-    (RESULTS / "ingest.json").write_text(
-        json.dumps({"date": time.strftime("%Y-%m-%d"), "store": "duckdb", "runs": rows}, indent=2)
-        + "\n",
-        encoding="utf-8",
-    )
-    assert resource  # imported for the probe's sake
+    result = measure(postgres=os.environ.get("UNDERSIGHT_BENCH_PG"))
+    (RESULTS / "ingest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -82,13 +82,14 @@ def cpu(fn) -> float:  # type: ignore[no-untyped-def]
     return time.process_time() - start
 
 
-def main() -> int:
+def measure(count: int = TARGET_MESSAGES) -> dict:
+    """Every extraction measure on one corpus; the result that extract.json holds."""
     from undersight.extract.jsonl import run
     from undersight.extract.pipeline import Extractor
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     corpus = RESULTS / "corpus.jsonl.tmp"
-    size = build_corpus(corpus, TARGET_MESSAGES)
+    size = build_corpus(corpus, count)
     records = [orjson.loads(line) for line in corpus.open("rb")]
     n = len(records)
     mean_len = sum(len(r["text"]) for r in records) / n
@@ -106,7 +107,7 @@ def main() -> int:
     contract_s = cpu(contract)
 
     repeated = RESULTS / "corpus-repeats.jsonl.tmp"
-    build_corpus(repeated, TARGET_MESSAGES, repeat_share=0.33)  # TUMCC repeats 33% of lines
+    build_corpus(repeated, count, repeat_share=0.33)  # TUMCC repeats 33% of lines
     rep_records = [orjson.loads(line) for line in repeated.open("rb")]
     warm = Extractor()
     cached_s = cpu(lambda: [warm.extract(r["text"], r.get("date")) for r in rep_records])
@@ -117,22 +118,38 @@ def main() -> int:
         ("undersight extract contract", contract_s),
         ("extract, 33% reposted ads (memo)", cached_s),
     ]
-    print(f"\n{n} messages, mean {mean_len:.0f} chars, {size / 1e6:.1f} MB, one core (CPU time)\n")
-    print(f"{'measure':36s} {'CPU s':>8s} {'msg/CPU-s':>12s} {'x decode time':>14s}")
-    for name, seconds in rows:
-        print(f"{name:36s} {seconds:8.3f} {n / seconds:12,.0f} {seconds / decode_s:14.1f}")
-    result = {
+    corpus.unlink()
+    repeated.unlink()
+    return {
         "date": time.strftime("%Y-%m-%d"),
         "machine": machine_description(),
         "messages": n,
         "mean_chars": round(mean_len, 1),
+        "megabytes": round(size / 1e6, 1),
         "measures": {
             name: {"cpu_s": round(s, 4), "msg_per_cpu_s": round(n / s)} for name, s in rows
         },
     }
+
+
+def print_table(result: dict) -> None:
+    n, measures = result["messages"], result["measures"]
+    decode_s = measures["read + JSON-decode"]["cpu_s"]
+    print(
+        f"\n{n} messages, mean {result['mean_chars']:.0f} chars, {result['megabytes']} MB,"
+        " one core (CPU time)\n"
+    )
+    print(f"{'measure':36s} {'CPU s':>8s} {'msg/CPU-s':>12s} {'x decode time':>14s}")
+    for name, m in measures.items():
+        seconds = m["cpu_s"]
+        print(f"{name:36s} {seconds:8.3f} {n / seconds:12,.0f} {seconds / decode_s:14.1f}")
+
+
+def main() -> int:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result = measure()
+    print_table(result)
     (RESULTS / "extract.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    corpus.unlink()
-    repeated.unlink()
     print(f"\nwritten {RESULTS / 'extract.json'}")
     return 0
 
