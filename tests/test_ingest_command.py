@@ -40,7 +40,9 @@ def write_dump(path: Path, count: int) -> None:
 MAP = "text=content,date=created_at,message_id=post_id,author_name=user,channel_id=board"
 
 
-def ingest(dump: Path, db: Path | str, batch: int = 500) -> subprocess.CompletedProcess:
+def ingest(
+    dump: Path, db: Path | str, batch: int = 500, jobs: int = 1
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             EXE,
@@ -55,7 +57,7 @@ def ingest(dump: Path, db: Path | str, batch: int = 500) -> subprocess.Completed
             "--batch-size",
             str(batch),
             "--jobs",
-            "1",
+            str(jobs),
         ],
         capture_output=True,
         timeout=600,
@@ -82,6 +84,17 @@ def test_ingesting_twice_stores_each_message_once(tmp_path, store_url):
     assert second.returncode == 0
     assert snapshot(db) == before
     assert "1,200" in second.stderr.decode()  # the summary counts what was already stored
+
+
+def test_two_processes_store_exactly_what_one_stores(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    write_dump(dump, 3000)
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    assert ingest(dump, one, batch=400, jobs=1).returncode == 0
+    proc = ingest(dump, two, batch=400, jobs=2)
+    assert proc.returncode == 0, proc.stderr.decode()[-800:]
+    assert snapshot(two) == snapshot(one)
+    assert len(snapshot(two)["messages"]) == 3000
 
 
 def test_sigkill_at_random_points_then_rerun_equals_an_uninterrupted_run(tmp_path):
