@@ -30,12 +30,27 @@ $(SYSTEM_STAMP): | $(STAMP)
 	fi
 	touch $@
 
+# Spark support (tests/test_spark.py): the `spark` extra (pyspark) and a Java
+# runtime for it, installed when missing (Debian's OpenJDK 17), like the above.
+SPARK_STAMP := $(VENV)/.spark
+
+$(SPARK_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	@if ! command -v java >/dev/null 2>&1; then \
+		echo "installing a Java runtime for Spark" >&2; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq >&2 && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			openjdk-17-jre-headless >&2; \
+	fi
+	touch $@
+
 demo: $(STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m undersight.demo
 
 # The suite runs against a real PostgreSQL server on loopback, started here and
 # stopped after, whatever the outcome.
-test: $(STAMP) $(SYSTEM_STAMP)
+test: $(STAMP) $(SYSTEM_STAMP) $(SPARK_STAMP)
 	$(BIN)/ruff check src tests bench
 	@url=$$(scripts/pg-test-server.sh start) || exit 1; \
 	UNDERSIGHT_TEST_PG=$$url $(BIN)/python -m pytest -q; status=$$?; \
@@ -59,7 +74,7 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-bench: $(BENCH_STAMP) $(SYSTEM_STAMP)
+bench: $(BENCH_STAMP) $(SYSTEM_STAMP) $(SPARK_STAMP)
 	@url=$$($(BENCH_PG) scripts/pg-test-server.sh start) || exit 1; \
 	UNDERSIGHT_BENCH_PG=$$url $(BIN)/python bench/suite.py $(BENCH_ARGS); status=$$?; \
 	$(BENCH_PG) scripts/pg-test-server.sh stop; exit $$status

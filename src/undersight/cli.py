@@ -105,7 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--errors", action="store_true", help="also list every mismatching message")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("ingest", help="read exports, extract and store every message")
-    p.add_argument("paths", nargs="+", help="export files, folders or .zip archives")
+    p.add_argument("paths", nargs="*", help="export files, folders or .zip archives")
+    p.add_argument(
+        "--from-parquet",
+        metavar="PATH",
+        help="load `undersight spark extract` output instead (no re-extraction)",
+    )
     p.add_argument(
         "--db", help="store: a DuckDB file (default undersight.duckdb) or postgresql://..."
     )
@@ -142,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("export", add_help=False, help="threat-intelligence exports: stix, misp, tables")
     sub.add_parser("actors", add_help=False, help="personas linked by shared contact identifiers")
     sub.add_parser("actor", add_help=False, help="one persona's profile")
+    sub.add_parser("spark", add_help=False, help="run the extractor on Apache Spark")
 
     p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
     p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
@@ -165,6 +171,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from undersight.ingest.command import run_ingest
     from undersight.store.base import StoreError
 
+    if args.from_parquet is not None or not args.paths:
+        return _ingest_from_parquet(args)
     for p in args.paths:
         if not Path(p).exists():
             raise UserError(f"{p}: no such file or folder")
@@ -178,6 +186,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             batch_size=args.batch_size,
         )
+    except (StoreError, ValueError, OSError) as exc:
+        raise UserError(str(exc)) from None
+    return 1 if summary.failed else 0
+
+
+def _ingest_from_parquet(args: argparse.Namespace) -> int:
+    from undersight.ingest.from_parquet import run_from_parquet
+    from undersight.store.base import StoreError
+
+    if args.from_parquet is None:
+        raise UserError("ingest: give export paths, or --from-parquet SPARK_OUTPUT")
+    if args.paths:
+        raise UserError("ingest: give export paths or --from-parquet, not both")
+    if not Path(args.from_parquet).exists():
+        raise UserError(f"{args.from_parquet}: no such file or folder")
+    try:
+        summary = run_from_parquet(args.from_parquet, args.db, batch_size=args.batch_size)
     except (StoreError, ValueError, OSError) as exc:
         raise UserError(str(exc)) from None
     return 1 if summary.failed else 0
@@ -228,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
         from undersight.report import main as report_main
 
         return report_main(argv[1:])
+    if argv[:1] == ["spark"]:
+        from undersight.spark.cli import main as spark_main
+
+        return spark_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,1 @@
+"""The store: DuckDB or PostgreSQL behind one protocol (see ``base``)."""
