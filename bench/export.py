@@ -4,13 +4,23 @@
 writing to files, with wall time and peak RSS (via a probe subprocess, as in
 bench/ingest.py). Handles repeat (a few hundred authors and contacts), as in real
 markets, so that the per-handle state of the exporters stays bounded and any growth of
-memory with the number of offers shows. Writes bench/results/export.json.
+memory with the number of offers shows.
 
-    python bench/export.py [SIZE ...]
+Each size runs in a process of its own (store built, or reused, then the three exports),
+so that the peaks of one size never carry into another's. Writes
+bench/results/export.json: per size and format seconds, offers/s and peak MB, and per
+format the growth of the peak (and of the time per offer) from the smallest size to the
+largest.
+
+    python bench/export.py [--stores DIR] [SIZE ...]
+
+``--stores DIR`` keeps the built stores in DIR and reuses them on the next run (by
+default they are built in a temporary folder and deleted).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import resource
@@ -19,11 +29,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 EXE = str(Path(sys.executable).with_name("undersight"))
 SIZES = (100_000, 1_000_000)
+FORMATS = ("stix", "misp", "tables")
 BATCH = 20_000
 AUTHORS = 500
 QQ_CONTACTS = 300
@@ -56,6 +68,11 @@ def peak_rss_mb(cmd: list[str], stdout: Path | None) -> tuple[float, float, int,
     return wall, rss, code, err
 
 
+def store_name(size: int) -> str:
+    """The file name of a store of ``size`` offers, naming what it was built with."""
+    return f"export-{size}-a{AUTHORS}-q{QQ_CONTACTS}-t{TELEGRAM_CONTACTS}.duckdb"
+
+
 def build_store(path: Path, size: int) -> float:
     """A DuckDB store of ``size`` offers, written directly; returns seconds."""
     from undersight.model import Contact, Evidence, Extraction, Message, Price
@@ -63,7 +80,9 @@ def build_store(path: Path, size: int) -> float:
     from undersight.store.rows import Rows, message_rows
 
     started = time.monotonic()
-    store = open_store(str(path))
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    store = open_store(str(partial))
     base = dt.datetime(2013, 1, 1, tzinfo=dt.UTC)
     rows = Rows()
     for i in range(size):
@@ -102,56 +121,124 @@ def build_store(path: Path, size: int) -> float:
     if len(rows):
         store.write_batch(rows)
     store.close()
+    partial.rename(path)  # a store only appears complete
     return time.monotonic() - started
 
 
+def run_size(size: int, stores: Path) -> dict[str, Any]:
+    """One size, in this process: the store (built or reused), then the three exports,
+    each in a probe subprocess of its own."""
+    db = stores / store_name(size)
+    run: dict[str, Any] = {"offers": size}
+    if db.exists():
+        print(f"{size:>9,} offers  store reused ({db})", flush=True)
+        run["build_s"] = None
+    else:
+        built = build_store(db, size)
+        print(f"{size:>9,} offers  store built in {built:6.1f} s", flush=True)
+        run["build_s"] = round(built, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        for what in FORMATS:
+            target = Path(tmp) / f"{what}{size}"
+            cmd = [EXE, "export", what, "--db", str(db)]
+            if what == "tables":
+                cmd += ["--out", str(target)]
+            wall, rss, code, err = peak_rss_mb(cmd, None if what == "tables" else target)
+            if code != 0:
+                raise RuntimeError(f"export {what} at {size} failed:\n{err}")
+            files = [target] if target.is_file() else sorted(target.glob("*"))
+            mb = sum(f.stat().st_size for f in files) / 1e6
+            run[what] = {
+                "seconds": round(wall, 1),
+                "offers_per_s": round(size / wall),
+                "peak_rss_mb": round(rss),
+                "output_mb": round(mb, 1),
+            }
+            print(
+                f"  export {what:6s} {wall:7.1f} s  {size / wall:9,.0f} offers/s"
+                f"  peak memory {rss:6.0f} MB  output {mb:8.1f} MB",
+                flush=True,
+            )
+            for f in files:
+                f.unlink()
+    return run
+
+
+def growth(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per format, from the smallest size to the largest: the ratio of the peaks and of
+    the seconds per offer (1.0: flat)."""
+    if len(runs) < 2:
+        return {}
+    first, last = runs[0], runs[-1]
+    out = {}
+    for what in FORMATS:
+        a, b = first[what], last[what]
+        per_offer_a = a["seconds"] / first["offers"]
+        per_offer_b = b["seconds"] / last["offers"]
+        out[what] = {
+            "peak_rss": round(b["peak_rss_mb"] / a["peak_rss_mb"], 3),
+            "seconds_per_offer": round(per_offer_b / per_offer_a, 3) if per_offer_a else 0.0,
+        }
+    return out
+
+
 def main(argv: list[str]) -> int:
-    sizes = [int(a) for a in argv] or list(SIZES)
+    parser = argparse.ArgumentParser(prog="bench/export.py", description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="offers per store (100000 1000000)")
+    parser.add_argument("--stores", type=Path, help="keep and reuse the built stores here")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a worker
+    args = parser.parse_args(argv)
+    sizes = sorted(args.sizes or SIZES)
+    if args.one:  # run by main below: one size, its result as JSON on the last line
+        (size,) = sizes
+        print(json.dumps(run_size(size, args.stores)), flush=True)
+        return 0
+    from undersight.export.cli import MEMORY_LIMIT
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
+        stores = args.stores or Path(tmp)
+        stores.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            db = Path(tmp) / f"s{size}.duckdb"
-            built = build_store(db, size)
-            print(f"{size:>9,} offers  store built in {built:6.1f} s", flush=True)
-            run: dict[str, object] = {"offers": size, "build_s": round(built, 1)}
-            for what in ("stix", "misp", "tables"):
-                target = Path(tmp) / f"{what}{size}"
-                cmd = [EXE, "export", what, "--db", str(db)]
-                if what == "tables":
-                    cmd += ["--out", str(target)]
-                wall, rss, code, err = peak_rss_mb(cmd, None if what == "tables" else target)
-                if code != 0:
-                    print(err, file=sys.stderr)
-                    return 1
-                files = [target] if target.is_file() else sorted(target.glob("*"))
-                mb = sum(f.stat().st_size for f in files) / 1e6
-                run[what] = {
-                    "seconds": round(wall, 1),
-                    "offers_per_s": round(size / wall),
-                    "peak_rss_mb": round(rss),
-                    "output_mb": round(mb, 1),
-                }
-                print(
-                    f"  export {what:6s} {wall:7.1f} s  {size / wall:9,.0f} offers/s"
-                    f"  peak memory {rss:6.0f} MB  output {mb:8.1f} MB",
-                    flush=True,
-                )
-                for f in files:
-                    f.unlink()
-            runs.append(run)
-            db.unlink()
+            worker = subprocess.Popen(
+                [sys.executable, __file__, "--one", "--stores", str(stores), str(size)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert worker.stdout is not None
+            last = ""
+            for line in worker.stdout:
+                if line.startswith("{"):
+                    last = line
+                else:
+                    print(line, end="", flush=True)
+            if worker.wait() != 0 or not last:
+                return 1
+            runs.append(json.loads(last))
+            if args.stores is None:
+                (stores / store_name(size)).unlink(missing_ok=True)
+    ratios = growth(runs)
+    if ratios:
+        print(f"growth from {sizes[0]:,} to {sizes[-1]:,} offers:")
+        for what, r in ratios.items():
+            print(
+                f"  {what:6s} peak memory x{r['peak_rss']:.2f}"
+                f"  seconds per offer x{r['seconds_per_offer']:.2f}"
+            )
     (RESULTS / "export.json").write_text(
         json.dumps(
             {
                 "date": time.strftime("%Y-%m-%d"),
                 "store": "duckdb",
+                "duckdb_memory_limit": MEMORY_LIMIT,
                 "handles": {
                     "authors": AUTHORS,
                     "qq": QQ_CONTACTS,
                     "telegram": TELEGRAM_CONTACTS,
                 },
                 "runs": runs,
+                "growth": {"from": sizes[0], "to": sizes[-1], **ratios} if ratios else {},
             },
             indent=2,
         )

@@ -261,3 +261,22 @@ def small_duckdb(small_corpus, tmp_path_factory) -> tuple:
 def test_backends_agree(store_url, small_corpus, small_duckdb):
     _fill(store_url, small_corpus)
     assert _signature(store_url) == small_duckdb
+
+
+def test_export_persona_source_is_build_personas(market, result, monkeypatch):
+    """The exports' lean persona source (bounded memory, the store read a key range at a
+    time) finds the personas of ``build_personas``, in the same order."""
+    from undersight.actors import persona_author_groups, persona_groups
+
+    expected = [list(p.authors) for p in result.personas if p.offers]
+    assert len(expected) > 10
+    store = open_store(market[1])
+    try:
+        assert persona_groups(store) == expected
+        monkeypatch.setattr("undersight.store.chunks.CHUNK", 997)  # about 20 ranges
+        assert persona_author_groups(store) == expected
+        loose = build_personas(store, max_shared=1000)
+        wanted = [list(p.authors) for p in loose.personas if p.offers]
+        assert persona_author_groups(store, max_shared=1000) == wanted
+    finally:
+        store.close()

@@ -16,6 +16,7 @@ from undersight.actors.link import (
     Link,
     Persona,
     build_personas,
+    persona_author_groups,
 )
 from undersight.actors.profile import PersonaProfile, persona_profile
 from undersight.store.base import Store
@@ -23,8 +24,10 @@ from undersight.store.base import Store
 
 def persona_groups(store: Store) -> list[list[str]]:
     """The author keys of each persona that posted an offer: the persona source
-    of the exports (chatter-only authors are no threat actors)."""
-    return [list(p.authors) for p in build_personas(store).personas if p.offers]
+    of the exports (chatter-only authors are no threat actors). The personas of
+    ``build_personas``, without their evidence: memory bounded by authors and
+    identifiers, whatever the number of messages."""
+    return persona_author_groups(store)
 
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "Persona",
     "PersonaProfile",
     "build_personas",
+    "persona_author_groups",
     "persona_groups",
     "persona_profile",
 ]

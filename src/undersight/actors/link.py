@@ -10,6 +10,7 @@ from typing import Any
 
 from undersight.actors.unionfind import UnionFind
 from undersight.store.base import Store
+from undersight.store.chunks import in_range, key_ranges
 
 # Contact types that name a person (or their wallet); URLs, domains and IPs do not.
 LINK_TYPES: tuple[str, ...] = (
@@ -250,3 +251,69 @@ def build_personas(store: Store, max_shared: int = DEFAULT_MAX_SHARED) -> ActorR
     personas.sort(key=lambda p: (-p.offers, -p.messages, p.persona_id))
     names = {sid: name or sid for sid, name in store.query(_SOURCES)}
     return ActorResult(personas, links, excluded, max_shared, names)
+
+
+_RANGE_AUTHORS = """
+SELECT m.author_key, CAST(count(*) AS BIGINT),
+       CAST(sum(CASE WHEN e.offer THEN 1 ELSE 0 END) AS BIGINT)
+FROM messages m LEFT JOIN extractions e ON e.key = m.key{e}
+WHERE m.author_key IS NOT NULL{m}
+GROUP BY m.author_key
+"""
+_RANGE_LINKS = """
+SELECT DISTINCT m.author_key, c.type, c.value
+FROM contacts c JOIN messages m ON m.key = c.key
+WHERE m.author_key IS NOT NULL AND c.type IN ({types}){c}{m}
+"""
+
+
+def persona_author_groups(store: Store, max_shared: int = DEFAULT_MAX_SHARED) -> list[list[str]]:
+    """The author keys of each persona that posted an offer, most offers first: the
+    personas of ``build_personas`` (same linking, same exclusions, same order), computed
+    without the evidence. Memory is bounded by the authors and the distinct
+    (author, identifier) links, not by the messages: the store is read a key range at a
+    time, each range's links deduplicated by the database."""
+    counts: dict[str, list[int]] = {}  # author -> [messages, offers]
+    pairs: set[tuple[str, str, str]] = set()
+    types = ", ".join("?" for _ in LINK_TYPES)
+    for low, high in key_ranges(store):
+        m_sql, m_params = in_range("m.key", low, high)
+        e_sql, e_params = in_range("e.key", low, high)
+        c_sql, c_params = in_range("c.key", low, high)
+        for author, n, offers in store.query(
+            _RANGE_AUTHORS.format(e=e_sql, m=m_sql), [*e_params, *m_params]
+        ):
+            seen = counts.setdefault(author, [0, 0])
+            seen[0] += int(n)
+            seen[1] += int(offers or 0)
+        for rows in store.iter_query(
+            _RANGE_LINKS.format(types=types, c=c_sql, m=m_sql),
+            [*LINK_TYPES, *c_params, *m_params],
+        ):
+            pairs.update((a, t, _normalize(t, v)) for a, t, v in rows)
+    for key, platform, author_id in store.query(
+        "SELECT author_key, platform, author_id FROM authors"
+    ):
+        if key in counts:
+            number = _own_qq(platform, key, author_id)
+            if number is not None:
+                pairs.add((key, "qq", number))
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for author, id_type, value in pairs:
+        users[(id_type, value)].add(author)
+    sets = UnionFind(f"a|{a}" for a in counts)
+    for (id_type, value), who in users.items():
+        if len(who) <= max_shared:
+            node = f"i|{id_type}|{value}"
+            for author in who:
+                sets.union(f"a|{author}", node)
+    del pairs, users
+    ranked = []
+    for members in sets.groups():
+        who = [m[2:] for m in members if m.startswith("a|")]
+        offers = sum(counts[a][1] for a in who)
+        if offers:
+            messages = sum(counts[a][0] for a in who)
+            ranked.append((-offers, -messages, persona_id_for(min(who)), who))
+    ranked.sort(key=lambda r: r[:3])
+    return [who for *_, who in ranked]

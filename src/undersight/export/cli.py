@@ -10,6 +10,8 @@ from pathlib import Path
 from undersight.export.data import PersonaSource, parse_since
 from undersight.store.base import StoreError, open_store
 
+MEMORY_LIMIT = "64MB"  # DuckDB's, for exports (the store's default is 512MB)
+
 
 def _personas() -> PersonaSource | None:
     """The actors package's persona source where one exists, else ``None``."""
@@ -42,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         since = parse_since(args.since)
-        # exports read each row once: a small DuckDB cache keeps memory flat
-        store = open_store(args.db, memory_limit="128MB")
+        # exports read the store a key range at a time (undersight.store.chunks), each
+        # range's rows once: a small DuckDB cache keeps memory flat whatever the store's size
+        store = open_store(args.db, memory_limit=MEMORY_LIMIT, bulk_read=True)
     except (ValueError, StoreError) as exc:
         print(f"undersight export: {exc}", file=sys.stderr)
         return 2

@@ -1,7 +1,7 @@
 """A STIX 2.1 bundle of a store's offers, written object by object (flat memory).
 
 Personas become ``threat-actor`` objects, chat handles (QQ, Telegram, WeChat,
-and each author's own account) ``user-account`` SCOs whose ids the ``stix2``
+and each author's own account) ``user-account`` SCOs with the ids the ``stix2``
 library derives deterministically (UUIDv5 over ``account_type`` and
 ``user_id``), offers ``observed-data`` carrying price, category, quantity and
 period in an Undersight property extension (declared by an
@@ -16,9 +16,11 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from typing import IO, Any
 
-import stix2
+from stix2.base import SCO_DET_ID_NAMESPACE
+from stix2.canonicalization.Canonicalize import canonicalize
 
 from undersight.export.data import (
     Author,
@@ -41,40 +43,102 @@ IDENTITY_ID = f"identity--{uuid.uuid5(NAMESPACE, 'identity:undersight')}"
 EXTENSION_ID = f"extension-definition--{uuid.uuid5(NAMESPACE, 'extension:offer:1')}"
 SCHEMA_URL = "https://undersight.invalid/stix/extension-offer-1.0.0.json"
 
+# Objects are plain dicts, their properties in the order ``stix2`` serializes them and
+# their timestamps formatted as ``stix2`` formats them, so that the bundle is the one the
+# library would write (the tests check it object by object) at a fraction of the cost of
+# building and validating ``stix2`` objects.
+_COMMON = {"spec_version": "2.1"}
+
 
 def _sid(kind: str, key: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}:{key}')}"
 
 
-def user_account(platform: str, user_id: str, name: str | None = None) -> stix2.UserAccount:
+@lru_cache(maxsize=65536)  # handles repeat: a bounded cache of their ids
+def account_id(platform: str, user_id: str) -> str:
+    """The id ``stix2`` derives for a ``user-account``: UUIDv5 over its canonical JSON."""
+    data = canonicalize({"account_type": platform, "user_id": user_id}, utf8=False)
+    return f"user-account--{uuid.uuid5(SCO_DET_ID_NAMESPACE, data)}"
+
+
+def user_account(platform: str, user_id: str) -> dict[str, Any]:
     """A handle as a ``user-account``; its id depends on type and value only."""
-    extra = {"display_name": name} if name else {}
-    return stix2.UserAccount(account_type=platform, user_id=user_id, **extra)
+    return {
+        "type": "user-account",
+        **_COMMON,
+        "id": account_id(platform, user_id),
+        "user_id": user_id,
+        "account_type": platform,
+    }
 
 
-def fixed_objects() -> list[Any]:
+def fixed_objects() -> list[dict[str, Any]]:
     """The producer identity and the offer extension's definition."""
-    identity = stix2.Identity(
-        id=IDENTITY_ID,
-        name="Undersight",
-        identity_class="system",
-        description="Measured intelligence from underground-market chat.",
-        created=CREATED,
-        modified=CREATED,
-    )
-    ext = stix2.ExtensionDefinition(
-        id=EXTENSION_ID,
-        created_by_ref=IDENTITY_ID,
-        name="undersight-offer",
-        description="An underground-market offer: intent, categories (ids of the Undersight"
+    identity = {
+        "type": "identity",
+        **_COMMON,
+        "id": IDENTITY_ID,
+        "created": CREATED,
+        "modified": CREATED,
+        "name": "Undersight",
+        "description": "Measured intelligence from underground-market chat.",
+        "identity_class": "system",
+    }
+    ext = {
+        "type": "extension-definition",
+        **_COMMON,
+        "id": EXTENSION_ID,
+        "created_by_ref": IDENTITY_ID,
+        "created": CREATED,
+        "modified": CREATED,
+        "name": "undersight-offer",
+        "description": "An underground-market offer: intent, categories (ids of the Undersight"
         " category contract), prices with currency, amount in USD, quantity, unit and period.",
-        schema=SCHEMA_URL,
-        version="1.0.0",
-        extension_types=["property-extension"],
-        created=CREATED,
-        modified=CREATED,
-    )
+        "schema": SCHEMA_URL,
+        "version": "1.0.0",
+        "extension_types": ["property-extension"],
+    }
     return [identity, ext]
+
+
+def _threat_actor(actor_id: str, aliases: list[str]) -> dict[str, Any]:
+    return {
+        "type": "threat-actor",
+        **_COMMON,
+        "id": actor_id,
+        "created_by_ref": IDENTITY_ID,
+        "created": CREATED,
+        "modified": CREATED,
+        "name": aliases[0],
+        "threat_actor_types": ["criminal"],
+        "aliases": aliases,
+    }
+
+
+def _relationship(kind: str, source: str, target: str) -> dict[str, Any]:
+    return {
+        "type": "relationship",
+        **_COMMON,
+        "id": _sid("relationship", f"{source}|{kind}|{target}"),
+        "created": CREATED,
+        "modified": CREATED,
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
+    }
+
+
+def _infrastructure(infra_id: str, label: str, itype: str, actor_id: str) -> dict[str, Any]:
+    return {
+        "type": "infrastructure",
+        **_COMMON,
+        "id": infra_id,
+        "created_by_ref": IDENTITY_ID,
+        "created": CREATED,
+        "modified": CREATED,
+        "name": f"{label} offered by {actor_id}",
+        "infrastructure_types": [itype],
+    }
 
 
 class _Writer:
@@ -83,15 +147,18 @@ class _Writer:
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.count = 0
-        self.seen: set[str] = set()  # ids of deduplicated objects (handles, links, actors)
+        # 128-bit ids of the deduplicated objects written (handles, their links to actors,
+        # infrastructure): bounded by the distinct handles and actors, not by the offers
+        self.seen: set[int] = set()
 
-    def write(self, obj: Any, dedupe: bool = False) -> None:
+    def write(self, obj: dict[str, Any], dedupe: bool = False) -> None:
         if dedupe:
-            if obj.id in self.seen:
+            key = uuid.UUID(obj["id"].partition("--")[2]).int
+            if key in self.seen:
                 return
-            self.seen.add(obj.id)
+            self.seen.add(key)
         self.out.write(",\n" if self.count else "\n")
-        self.out.write(obj.serialize(ensure_ascii=True))
+        self.out.write(json.dumps(obj, ensure_ascii=True))
         self.count += 1
 
 
@@ -112,7 +179,15 @@ def _offer_extension(offer: Offer) -> dict[str, Any]:
 
 
 def _stamp(when: datetime) -> str:
+    """A millisecond timestamp (``created``, ``modified``), as ``stix2`` writes it."""
     return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _observed_stamp(when: datetime) -> str:
+    """The same instant as ``first_observed`` (any precision): ``stix2`` drops the
+    trailing zeros of the fraction, and the fraction when it is zero."""
+    fraction = f"{when.microsecond // 1000:03d}".rstrip("0")
+    return when.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "") + "Z"
 
 
 def iter_bundle_objects(
@@ -121,7 +196,7 @@ def iter_bundle_objects(
     category: str | None = None,
     personas: PersonaSource = one_persona_per_author,
     stats: dict[str, int] | None = None,
-) -> Iterator[tuple[Any, bool]]:
+) -> Iterator[tuple[dict[str, Any], bool]]:
     """``(object, dedupe)`` pairs in bundle order."""
     stats = stats if stats is not None else {}
     for obj in fixed_objects():
@@ -135,18 +210,7 @@ def iter_bundle_objects(
         actor_id = _sid("threat-actor", min(a.key for a in members))
         names = sorted({a.name for a in members if a.name})
         aliases = names or sorted(a.author_id or a.key for a in members)
-        yield (
-            stix2.ThreatActor(
-                id=actor_id,
-                name=aliases[0],
-                aliases=aliases,
-                threat_actor_types=["criminal"],
-                created_by_ref=IDENTITY_ID,
-                created=CREATED,
-                modified=CREATED,
-            ),
-            False,
-        )
+        yield _threat_actor(actor_id, aliases), False
         for a in members:
             actor_of[a.key] = actor_id
     stats["skipped"] = 0
@@ -156,8 +220,8 @@ def iter_bundle_objects(
 
 def _offer_objects(
     offer: Offer, people: dict[str, Author], actor_of: dict[str, str], stats: dict[str, int]
-) -> Iterator[tuple[Any, bool]]:
-    accounts: list[Any] = []
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    accounts: list[dict[str, Any]] = []
     author = people.get(offer.author_key or "")
     if author and (author.author_id or author.name):
         accounts.append(user_account(author.platform, author.author_id or author.name or ""))
@@ -172,60 +236,29 @@ def _offer_objects(
     actor_id = actor_of.get(offer.author_key or "")
     if actor_id:
         for acc in accounts:
-            rel_id = _sid("relationship", f"{actor_id}|related-to|{acc.id}")
-            yield (
-                stix2.Relationship(
-                    id=rel_id,
-                    relationship_type="related-to",
-                    source_ref=actor_id,
-                    target_ref=acc.id,
-                    created=CREATED,
-                    modified=CREATED,
-                ),
-                True,
-            )
+            yield _relationship("related-to", actor_id, acc["id"]), True
         for cat in offer.categories:
             base = cat.split("/", 1)[0]
             if base in INFRASTRUCTURE:
                 label, itype = INFRASTRUCTURE[base]
                 infra_id = _sid("infrastructure", f"{actor_id}|{base}")
-                yield (
-                    stix2.Infrastructure(
-                        id=infra_id,
-                        name=f"{label} offered by {actor_id}",
-                        infrastructure_types=[itype],
-                        created_by_ref=IDENTITY_ID,
-                        created=CREATED,
-                        modified=CREATED,
-                    ),
-                    True,
-                )
-                rel_id = _sid("relationship", f"{actor_id}|uses|{infra_id}")
-                yield (
-                    stix2.Relationship(
-                        id=rel_id,
-                        relationship_type="uses",
-                        source_ref=actor_id,
-                        target_ref=infra_id,
-                        created=CREATED,
-                        modified=CREATED,
-                    ),
-                    True,
-                )
-    when = _stamp(offer.posted_at)
-    refs = list(dict.fromkeys(acc.id for acc in accounts))
+                yield _infrastructure(infra_id, label, itype, actor_id), True
+                yield _relationship("uses", actor_id, infra_id), True
+    created, observed = _stamp(offer.posted_at), _observed_stamp(offer.posted_at)
     yield (
-        stix2.ObservedData(
-            id=_sid("observed-data", offer.key),
-            first_observed=when,
-            last_observed=when,
-            number_observed=1,
-            object_refs=refs,
-            created_by_ref=IDENTITY_ID,
-            created=when,
-            modified=when,
-            extensions={EXTENSION_ID: _offer_extension(offer)},
-        ),
+        {
+            "type": "observed-data",
+            **_COMMON,
+            "id": _sid("observed-data", offer.key),
+            "created_by_ref": IDENTITY_ID,
+            "created": created,
+            "modified": created,
+            "first_observed": observed,
+            "last_observed": observed,
+            "number_observed": 1,
+            "object_refs": list(dict.fromkeys(acc["id"] for acc in accounts)),
+            "extensions": {EXTENSION_ID: _offer_extension(offer)},
+        },
         False,
     )
 

@@ -44,6 +44,13 @@ class Store(Protocol):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
+    def iter_query(
+        self, sql: str, params: Sequence[Any] = (), batch_size: int = 5000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of one read-only query, streamed in batches: the result is never
+        materialized on the Python side, and several streams may be open at once."""
+        ...
+
     def table_rows(self, table: str) -> list[tuple[Any, ...]]:
         """Every row of a data table, ordered by its primary key."""
         ...
@@ -51,9 +58,14 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str | None = None, memory_limit: str | None = None) -> Store:
+def open_store(
+    url: str | None = None, memory_limit: str | None = None, bulk_read: bool = False
+) -> Store:
     """Open (creating or upgrading) the store at ``url``; ``memory_limit``
-    bounds DuckDB's cache (default 512MB, or $UNDERSIGHT_DUCKDB_MEMORY)."""
+    bounds DuckDB's cache (default 512MB, or $UNDERSIGHT_DUCKDB_MEMORY);
+    ``bulk_read``: the caller reads whole tables (a key range at a time), so DuckDB
+    never plans index scans (planning one loads a whole primary-key index, which
+    grows with the store and which the cache cannot evict)."""
     target = url or DEFAULT_DB
     if target.startswith(("postgresql://", "postgres://")):
         from undersight.store.postgres_store import PostgresStore
@@ -61,4 +73,4 @@ def open_store(url: str | None = None, memory_limit: str | None = None) -> Store
         return PostgresStore(target)
     from undersight.store.duckdb_store import DuckDBStore
 
-    return DuckDBStore(target, memory_limit=memory_limit)
+    return DuckDBStore(target, memory_limit=memory_limit, bulk_read=bulk_read)

@@ -58,7 +58,13 @@ def arrow_table(table: str, rows: list[tuple[Any, ...]]) -> pa.Table:
 
 
 class DuckDBStore:
-    def __init__(self, path: str | Path, upgrade_to: int = LATEST, memory_limit: str | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        upgrade_to: int = LATEST,
+        memory_limit: str | None = None,
+        bulk_read: bool = False,
+    ):
         self.url = str(path)
         try:
             self.con = duckdb.connect(str(path))
@@ -68,6 +74,9 @@ class DuckDBStore:
         # Bounded memory whatever the store size (DuckDB would take 80% of RAM).
         limit = memory_limit or os.environ.get("UNDERSIGHT_DUCKDB_MEMORY", "512MB")
         self.con.execute(f"SET memory_limit = '{limit}'")
+        if bulk_read:  # no index scans: see open_store
+            self.con.execute("SET index_scan_max_count = 0")
+            self.con.execute("SET index_scan_percentage = 0")
         self._migrate(upgrade_to)
 
     # -- schema ---------------------------------------------------------------
@@ -180,6 +189,19 @@ class DuckDBStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()
+
+    def iter_query(
+        self, sql: str, params: Sequence[Any] = (), batch_size: int = 5000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        # a cursor of its own, so that several streams (and queries) can be open at once
+        cursor = self.con.cursor()
+        try:
+            cursor.execute("SET TimeZone = 'UTC'")
+            cursor.execute(sql, list(params))
+            while batch := cursor.fetchmany(batch_size):
+                yield batch
+        finally:
+            cursor.close()
 
     def table_rows(self, table: str) -> list[tuple[Any, ...]]:
         cols = ", ".join(COLUMNS[table])

@@ -153,6 +153,25 @@ class PostgresStore:
             cursor = self.con.execute(sql.replace("?", "%s"), list(params))
             return cursor.fetchall() if cursor.description is not None else []
 
+    def iter_query(
+        self, sql: str, params: Sequence[Any] = (), batch_size: int = 5000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        # a server-side cursor on a connection of its own, so that several streams can be
+        # open at once and none holds the store's connection in a transaction meanwhile
+        try:
+            con = psycopg.connect(self.url, autocommit=False)
+        except psycopg.Error as exc:
+            raise StoreError(f"{_redact(self.url)}: cannot connect: {exc}") from None
+        try:
+            con.execute("SET TIME ZONE 'UTC'")
+            with con.cursor(name="undersight_stream") as cursor:
+                cursor.itersize = batch_size
+                cursor.execute(sql.replace("?", "%s"), list(params))
+                while batch := cursor.fetchmany(batch_size):
+                    yield batch
+        finally:
+            con.close()
+
     def table_rows(self, table: str) -> list[tuple[Any, ...]]:
         cols = ", ".join(COLUMNS[table])
         order = ", ".join(
