@@ -1,6 +1,20 @@
 """The market report: ``undersight report`` writes report.html, report.pdf and every
-table as CSV and Parquet, from the analyses of a store."""
+table as CSV and Parquet, from the analyses of a store.
 
-from undersight.report.command import ReportFiles, main, make_report
+The heavy parts (charts, PDF) load on first use, so the light helpers here
+(``report.safety``, with ``csv_cell``) cost nothing to import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["ReportFiles", "main", "make_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from undersight.report import command
+
+        return getattr(command, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,17 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from undersight.report.safety import show
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A text cell as it is written to CSV; other values as they are."""
-    if not isinstance(value, str):
-        return value
-    text = show(value, limit=1_000_000)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+from undersight.report.safety import csv_cell
 
 
 def for_csv(frame: pd.DataFrame) -> pd.DataFrame:

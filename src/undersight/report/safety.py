@@ -158,3 +158,15 @@ def segments(
         parts.append(cut[last:b])
         out.append(("".join(parts), (a, b) in marked))
     return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A text cell as it is written to CSV for people: shown safely (defanged,
+    no control characters), and never run as a spreadsheet formula."""
+    if not isinstance(value, str):
+        return value
+    text = show(value, limit=1_000_000)
+    return "'" + text if text.startswith(_FORMULA_START) else text
