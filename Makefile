@@ -79,7 +79,7 @@ bench: $(BENCH_STAMP) $(SYSTEM_STAMP) $(SPARK_STAMP)
 	UNDERSIGHT_BENCH_PG=$$url $(BIN)/python bench/suite.py $(BENCH_ARGS); status=$$?; \
 	$(BENCH_PG) scripts/pg-test-server.sh stop; exit $$status
 
-# Export throughput and memory (long: about 35 minutes with 1M offers).
+# Export throughput and memory alone (about 15 minutes with 1M offers; also part of bench).
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py 100000 1000000
 

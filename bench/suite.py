@@ -80,9 +80,9 @@ def spark_part(count: int) -> dict[str, Any]:
     return spark.bench_spark(count)
 
 
-def export_part(offers: int) -> dict[str, Any]:
-    """bench/export.py in its own process (it builds its own store)."""
-    subprocess.run([sys.executable, str(HERE / "export.py"), str(offers)], check=True)
+def export_part(sizes: tuple[int, ...]) -> dict[str, Any]:
+    """bench/export.py in its own process (it builds its own stores)."""
+    subprocess.run([sys.executable, str(HERE / "export.py"), *map(str, sizes)], check=True)
     return json.loads((RESULTS / "export.json").read_text(encoding="utf-8"))
 
 
@@ -163,12 +163,18 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
             )  # fmt: skip
             rows.append(("report (HTML + PDF + tables), largest store", f"{rep['report_s']} s", ""))
     if "export" in r:
-        for run in r["export"].get("runs", []):
-            rows.append(
-                (f"export {run.get('format')} from {run.get('offers', 0):,} offers",
-                 f"{run.get('offers_per_s', 0):,.0f} offers/s",
-                 f"{run.get('seconds')} s, peak {run.get('peak_rss_mb')} MB")
-            )  # fmt: skip
+        e = r["export"]
+        growth = e.get("growth", {})
+        for run in e["runs"][-1:]:
+            for fmt in ("stix", "misp", "tables"):
+                m = run[fmt]
+                flat = growth.get(fmt, {}).get("peak_rss")
+                rows.append(
+                    (f"export {fmt} from {run['offers']:,} offers",
+                     f"{m['offers_per_s']:,} offers/s",
+                     f"{m['seconds']} s, peak {m['peak_rss_mb']} MB"
+                     + (f" (x{flat} the peak at {growth['from']:,} offers)" if flat else ""))
+                )  # fmt: skip
     return rows
 
 
@@ -209,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "api": api_latency,
         "spark": lambda: spark_part(100_000 // scale),
         "ingest": lambda: ingest.measure((100_000 // scale, 1_000_000 // scale), pg),
-        "export": lambda: export_part(1_000_000 // scale),
+        "export": lambda: export_part((100_000 // scale, 1_000_000 // scale)),
     }
     printers: dict[str, Callable[[Any], None]] = {
         "extract": extraction.print_table,
