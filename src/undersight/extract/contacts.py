@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right, insort
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 
 import base58
 import bech32
@@ -25,6 +26,11 @@ DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _STOP = r"\s<>\"'`|\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、！？；：“”‘’（）【】《》"
 
+# Patterns are written so that every alternative starts with a literal
+# character: the regex engine then skips ahead to those characters instead of
+# trying the whole pattern at every position. A lookbehind that belongs before
+# that character is written after it, over both: ``q(?<![a-z0-9]q)`` is
+# ``(?<![a-z0-9])q``.
 URL = re.compile(
     rf"(?<![a-z0-9])(?:https?|hxxps?|h\[xx\]ps?|h\*\*ps?|ftp|fxp)(?::|\[:\])//[^{_STOP}]{{1,2048}}"
     rf"|(?<![a-z0-9.@/])www{DOT}{_LABEL}(?:{DOT}{_LABEL}){{1,6}}(?:[/:?#][^{_STOP}]{{0,2048}})?"
@@ -37,27 +43,32 @@ EMAIL = re.compile(
     rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
     rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
 )
-TELEGRAM_AT = re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])")
+# the local part and the space before the "@" take at most this many characters
+_EMAIL_REACH = 65
+TELEGRAM_AT = re.compile(r"@(?<![a-z0-9_@.]@)([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])")
+_TG_LABEL = r"\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"  # "tg: @name", "tg@name"
+_TG_SIGN = r"\s*(?:id|号|账号)?\s*[:：=]?\s*@?"  # "飞机 name"
 TELEGRAM_CUE = re.compile(
-    r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"
-    r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
+    rf"(?:t(?<![a-z]t)(?:g|elegram|elegarm|ele){_TG_LABEL}|电(?<![a-z]电)报{_TG_LABEL}"
+    rf"|纸飞机{_TG_SIGN}|小飞机{_TG_SIGN}|飞机{_TG_SIGN}|电报{_TG_SIGN}|✈️?{_TG_SIGN}|✈{_TG_SIGN})"
     r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
 )
 QQ = re.compile(
-    r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
+    r"(?:q(?<![a-z0-9]q)\s?q|扣扣|抠抠|企鹅|球球|口口|q(?<![a-z0-9]q)|扣|群)"
     r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
     r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
 )
 # "2903318852（扣扣）", "12345678(QQ)": a number labelled after it, in brackets
-QQ_AFTER = re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]")
+QQ_AFTER = re.compile(r"([1-9](?<!\d[1-9])\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]")
 WECHAT = re.compile(
-    r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
-    r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"
+    r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信|v(?<![a-z0-9]v)x"
+    r"|w(?<![a-z0-9]w)(?:x|eixin|echat|e chat|echat id)"
+    r"|薇|加v|\+v|v(?<![a-z0-9]v)(?=\s*[:：])|微(?=\s*[:：]))"
     r"\s*(?:号|id)?\s*[:：=]?\s*"
     r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
 )
-PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)")
-PHONE_CN = re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+PHONE_INTL = re.compile(r"\+(?<![\w+]\+)\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)")
+PHONE_CN = re.compile(r"1(?<!\d1)[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
 PHONE_CUE = re.compile(
     r"(?:电话|手机号?|联系电话|热线|tel|phone|call|whatsapp|wa|☎️?|📞)\s*[:：.]?\s*"
     r"(\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,5})(?!\d)"
@@ -74,18 +85,24 @@ IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
 DOMAIN = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
-_HAS_DIGIT = re.compile(r"\d")
-# Substrings without which a pattern cannot match: cheap checks before regexes.
-_TELEGRAM_CUES = ("tg", "tele", "电报", "飞机", "✈")
-_WECHAT_CUES = ("微", "威信", "薇", "徽信", "卫星", "v", "wx", "chat", "weixin")
-_QQ_CUES = ("q", "扣", "企鹅", "球球", "口口", "抠", "群")
-_PHONE_CUES = ("电话", "手机", "热线", "tel", "phone", "call", "wa", "☎", "📞")
 _PHONE_SHAPE = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
-_DOT_HIT = re.compile(r"[a-z0-9_-](?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))[a-z0-9]")
+# A dot (or a defanged one) between host-name characters; the match starts at
+# the dot, one character after the host-name character before it.
+_DOT_HIT = re.compile(
+    r"(?:\.(?<=[a-z0-9_-]\.)|\[(?<=[a-z0-9_-]\[)(?:\.\]|dot\])"
+    r"|\((?<=[a-z0-9_-]\()(?:\.\)|dot\))|\{(?<=[a-z0-9_-]\{)\.\})[a-z0-9]"
+)
+_START_END = itemgetter(0, 1)
+_INF = float("inf")
 
 
-def _gate(text: str, cues: tuple[str, ...]) -> bool:
-    return any(cue in text for cue in cues)
+_TLDS: frozenset[str] | None = None
+
+
+def _load_tlds() -> frozenset[str]:
+    global _TLDS
+    _TLDS = _tlds()
+    return _TLDS
 
 
 # Maximal runs of characters a host name can be written with (linear to find).
@@ -114,15 +131,20 @@ def refang(value: str) -> str:
     return value
 
 
+_URL_PARTS = re.compile(r"([a-zA-Z]+://)?([^/?#]*)(.*)", re.DOTALL)
+_PATH_MARK = re.compile(r"[/?#]")
+
+
 def _normalize_url(raw: str) -> str:
     url = refang(raw)
-    match = re.match(r"([a-zA-Z]+://)?([^/?#]*)(.*)", url, flags=re.DOTALL)
+    match = _URL_PARTS.match(url)
     if not match:
         return url
     scheme, host, rest = match.groups()
     return f"{(scheme or '').lower()}{host.lower()}{rest}"
 
 
+@lru_cache(maxsize=4096)
 def _valid_base58(addr: str, versions: tuple[int, ...]) -> bool:
     try:
         raw = base58.b58decode_check(addr)
@@ -131,6 +153,7 @@ def _valid_base58(addr: str, versions: tuple[int, ...]) -> bool:
     return len(raw) == 21 and raw[0] in versions
 
 
+@lru_cache(maxsize=4096)
 def _valid_bech32(addr: str) -> bool:
     witver, program = bech32.decode("bc", addr)
     if witver is not None and program is not None:
@@ -142,6 +165,7 @@ def _valid_bech32(addr: str) -> bool:
     return bech32.bech32_polymod(bech32.bech32_hrp_expand(hrp) + data) == 0x2BC830A3
 
 
+@lru_cache(maxsize=8192)
 def _phone_e164(raw: str, region: str | None) -> str | None:
     """E.164 form; an explicit ``+`` country code needs a possible number,
     a bare national one a valid number (so digit runs are not phones)."""
@@ -169,7 +193,7 @@ class _Collector:
 
     def free(self, start: int, end: int) -> bool:
         """No earlier claim overlaps ``[start, end)`` (bisect: hostile texts have thousands)."""
-        i = bisect_right(self.taken, (start, float("inf"))) - 1
+        i = bisect_right(self.taken, (start, _INF)) - 1
         if i >= 0 and self.taken[i][1] > start:
             return False
         return not (i + 1 < len(self.taken) and self.taken[i + 1][0] < end)
@@ -187,7 +211,7 @@ class _Collector:
     def contacts(self) -> tuple[Contact, ...]:
         seen: set[tuple[str, str]] = set()
         out: list[Contact] = []
-        for start, end, kind, value in sorted(self.found, key=lambda f: (f[0], f[1])):
+        for start, end, kind, value in sorted(self.found, key=_START_END):
             key = (kind, value.lower() if kind in ("email", "domain", "telegram") else value)
             if key in seen:
                 continue
@@ -220,13 +244,19 @@ def _links(norm: Normalized, c: _Collector) -> None:
         if not c.free(start, end):
             continue
         value = _normalize_url(cased[start:end])
-        if "://" not in value and not re.search(r"[/?#]", value):
+        if "://" not in value and not _PATH_MARK.search(value):
             c.add("domain", value.lower(), start, end)  # "www.example.com": a domain
         else:
             c.add("url", value, start, end)
-    if "@" not in lower and "at]" not in lower and "at)" not in lower:
+    # no e-mail starts further before its "@" than the local part reaches
+    first = lower.find("@")
+    for cue in ("at]", "at)"):
+        i = lower.find(cue, 0, first) if first >= 0 else lower.find(cue)
+        if i >= 0:
+            first = i
+    if first < 0:
         return
-    for m in EMAIL.finditer(lower):
+    for m in EMAIL.finditer(lower, max(0, first - 1 - _EMAIL_REACH)):
         if c.free(m.start(), m.end()):
             value = f"{m.group(1)}@{refang(m.group(2))}"
             c.add("email", value, m.start(), m.end())
@@ -234,23 +264,20 @@ def _links(norm: Normalized, c: _Collector) -> None:
 
 def _handles(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    if _gate(lower, _TELEGRAM_CUES):
-        for m in TELEGRAM_CUE.finditer(lower):
-            if c.free(*m.span(1)):
-                c.add("telegram", m.group(1), m.start(1), m.end(1))
+    for m in TELEGRAM_CUE.finditer(lower):
+        if c.free(*m.span(1)):
+            c.add("telegram", m.group(1), m.start(1), m.end(1))
     if "@" in lower:
         for m in TELEGRAM_AT.finditer(lower):
             if c.free(*m.span()):
                 c.add("telegram", m.group(1), m.start(), m.end())
-    if _gate(lower, _WECHAT_CUES):
-        for m in WECHAT.finditer(lower):
-            if c.free(*m.span(1)):
-                c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
-    if not _gate(lower, _QQ_CUES) or _HAS_DIGIT.search(lower) is None:
-        return
-    for m in QQ_AFTER.finditer(lower):
+    for m in WECHAT.finditer(lower):
         if c.free(*m.span(1)):
-            c.add("qq", m.group(1), *m.span(1))
+            c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
+    if "qq" in lower or "扣扣" in lower or "企鹅" in lower:
+        for m in QQ_AFTER.finditer(lower):
+            if c.free(*m.span(1)):
+                c.add("qq", m.group(1), *m.span(1))
     for m in QQ.finditer(lower):
         number = _qq_number(m.group(1))
         if number is None:
@@ -264,7 +291,7 @@ def _handles(norm: Normalized, c: _Collector) -> None:
 def _qq_number(raw: str) -> tuple[str, int] | None:
     """A QQ number (5-11 digits) and its length in ``raw``, spaced or grouped
     ("1 2 3 4 5 6", "7755 3311 02"); a complete first group stands alone."""
-    groups = re.split(r"[ \t]", raw)
+    groups = raw.replace("\t", " ").split(" ") if " " in raw or "\t" in raw else [raw]
     if len(groups[0]) >= 5:
         digits, used = groups[0], len(groups[0])
     else:
@@ -293,7 +320,7 @@ def _phones(norm: Normalized, c: _Collector, region: str) -> None:
             value = _phone_e164(m.group(), "CN")
             if value:
                 c.add("phone", value, *m.span())
-    for m in PHONE_CUE.finditer(lower) if _gate(lower, _PHONE_CUES) else ():
+    for m in PHONE_CUE.finditer(lower):
         if c.free(*m.span(1)):
             value = _phone_e164(m.group(1), region)
             if value:
@@ -325,22 +352,28 @@ def _wallets(norm: Normalized, c: _Collector) -> None:
 
 def _network(norm: Normalized, c: _Collector) -> None:
     lower = norm.lower
-    tlds = _tlds()
+    tlds = _TLDS or _load_tlds()
     # Only tokens with a dot inside can hold an IP or a domain: scan those.
     done = -1
     for hit in _DOT_HIT.finditer(lower):
-        if hit.start() < done:
+        at = hit.start() - 1  # the host-name character before the dot
+        if at < done:
             continue
-        lo = hit.start()
+        lo = at
         floor = max(0, lo - 300)
         while lo > floor and lower[lo - 1] in _TOKEN_CHARS:
             lo -= 1
-        token = _TOKEN.match(lower, hit.start())
+        token = _TOKEN.match(lower, at)
         hi = token.end() if token else hit.end()
         done = hi
         lo = max(0, lo - 1)
         hi = min(len(lower), hi + 1)
-        for m in IPV4.finditer(lower, lo, hi):
+        # four octets need three dots ("." or "dot") in the token
+        if lower.count(".", lo, hi) + lower.count("dot", lo, hi) < 3:
+            ipv4 = ()
+        else:
+            ipv4 = IPV4.finditer(lower, lo, hi)
+        for m in ipv4:
             if c.free(*m.span()):
                 c.add("ip", refang(m.group()), *m.span())
         for m in DOMAIN.finditer(lower, lo, hi):
@@ -361,4 +394,10 @@ def find_contacts(
     _handles(norm, collector)
     _phones(norm, collector, "CN" if chinese else "US")
     _network(norm, collector)
+    found = collector.found
+    if not found:
+        return (), ()
+    if len(found) == 1:  # nothing to sort or to deduplicate
+        start, end, kind, value = found[0]
+        return (Contact(kind, value, norm.to_original(start, end)),), ((start, end),)
     return collector.contacts(), collector.spans()

@@ -9,7 +9,7 @@ as evidence with its span.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from undersight.extract.matcher import Hit
 from undersight.model import Evidence
@@ -30,11 +30,17 @@ _CURRENCY = (
     r"银行卡|usd|eur|美金|美元|港币|台币|gift ?cards?)"
 )
 # 收U出U, 收ETH 出人民币, selling 2 BTC for cash, buying Payoneer ... paying in USDT
-_PAIRED = re.compile(
-    rf"(?:收|出|买|卖)\s?{_CURRENCY}.{{0,12}}(?:收|出|换|兑)\s?{_CURRENCY}"
-    rf"|(?:selling|buying|sell|buy)\s+(?:my\s+)?[\d.,]*\s?(?:k\s)?{_CURRENCY}\b.{{0,40}}?"
+_PAIRED_CN = rf"\s?{_CURRENCY}.{{0,12}}(?:收|出|换|兑)\s?{_CURRENCY}"
+_PAIRED_EN = (
+    rf"\s+(?:my\s+)?[\d.,]*\s?(?:k\s)?{_CURRENCY}\b.{{0,40}}?"
     rf"(?:\bfor\b|paying in|pay in|in exchange for)\s+(?:your\s+)?[\d.,$€£]*\s?{_CURRENCY}(?![a-z])"
-    rf"|\bmy\s+[\d.,$€£]*\s?{_CURRENCY}\b.{{0,20}}\bfor\s+your\b"
+)
+# Every alternative starts with a literal character, so a search skips ahead
+# to those: "(?:收|出)X" is written "收X|出X", "\bmy" as "m(?<!\wm)y".
+_PAIRED = re.compile(
+    rf"收{_PAIRED_CN}|出{_PAIRED_CN}|买{_PAIRED_CN}|卖{_PAIRED_CN}"
+    rf"|selling{_PAIRED_EN}|buying{_PAIRED_EN}|sell{_PAIRED_EN}|buy{_PAIRED_EN}"
+    rf"|m(?<!\wm)y\s+[\d.,$€£]*\s?{_CURRENCY}\b.{{0,20}}\bfor\s+your\b"
 )
 # Asking who sells something is a buy request, not a question to discount.
 _REQUEST_QUESTION = re.compile(
@@ -44,27 +50,31 @@ _REQUEST_QUESTION = re.compile(
 _LEAD = re.compile(r"^[\s\W_]{0,6}")
 _HAVE_WANT = re.compile(
     r"\[h\].{0,80}\[[wn]\]|\(h\).{0,80}\([wn]\)"
-    r"|\bhave\b.{0,60}\b(?:want|need|needing|looking for)\b"
+    r"|h(?<!\wh)ave\b.{0,60}\b(?:want|need|needing|looking for)\b"
 )
 
 
-_PAIR_GATE = ("收", "出", "买", "卖", "sell", "buy", "my ")
-_SWAP_GATE = (">", "→", "to", "for", "换", "兑", "⇄")
+# Words one of which a message must hold to be checked for _PAIRED.
+_PAIR_GATE = re.compile("收|出|买|卖|sell|buy|my ")
+# The swap marker of _SWAP; the currency before it and the characters between
+# take at most _SWAP_REACH characters, so no match starts further before it.
+_SWAP_ARROW = re.compile(r"->|=>|>|→|to|for|换|兑|⇄|<->|<>")
+_SWAP_REACH = len("liberty reserve") + 12  # the longest currency, then [\s\d.,$€£%k]{0,12}
 
 
 def _swap_bonus(lower: str) -> float:
     """Evidence that a message swaps one currency or payment method for another."""
     if ("[h]" in lower or "(h)" in lower or "have" in lower) and _HAVE_WANT.search(lower):
         return 3.0
-    if any(g in lower for g in _PAIR_GATE) and _PAIRED.search(lower):
+    if _PAIR_GATE.search(lower) is not None and _PAIRED.search(lower):
         return 3.0  # both sides of a swap are named
-    if any(g in lower for g in _SWAP_GATE) and _SWAP.search(lower):
+    arrow = _SWAP_ARROW.search(lower)
+    if arrow is not None and _SWAP.search(lower, max(0, arrow.start() - _SWAP_REACH)):
         return 1.5
     return 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class OfferDecision:
+class OfferDecision(NamedTuple):
     offer: bool
     intent: str | None
     score: float
@@ -85,11 +95,12 @@ def decide_offer(
     lead_end = _LEAD.match(lower).end() + 1  # type: ignore[union-attr]
     request = None  # computed when a question mark needs it
     evidence: list[Evidence] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    to_original = norm.to_original
     for start, end, entries in cue_hits:
         term = lower[start:end]
         for kind, _, weight in entries:
-            key = f"{kind}:{term}"
+            key = (kind, term)
             if key in seen:
                 continue
             seen.add(key)
@@ -101,7 +112,7 @@ def decide_offer(
                 if request:
                     continue  # "有人出金吗?" asks for a seller
             totals[kind] = totals.get(kind, 0.0) + weight
-            evidence.append(Evidence(kind, norm.to_original(start, end)))
+            evidence.append(Evidence(kind, to_original(start, end)))
 
     totals["exchange"] += _swap_bonus(lower)
 

@@ -104,4 +104,3 @@ def run_parallel(
             emit(done, future.result())
     sink.flush()
     return stats
-

@@ -18,7 +18,7 @@ from undersight.extract.offer import OfferDecision, decide_offer
 from undersight.extract.prices import PriceFinder
 from undersight.fx import to_usd
 from undersight.lexicon import Lexicon, default_lexicon
-from undersight.model import Evidence, Extraction, Price
+from undersight.model import Contact, Evidence, Extraction, Price
 from undersight.text.normalize import Normalized, normalize
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -36,6 +36,20 @@ CATEGORY_UNITS = {
 }
 
 
+# An offer with prices, before currency conversion: offer, intent, categories,
+# platforms, (amount, currency, span, amount_max, quantity, unit, period) rows,
+# contacts and offer evidence.
+_PriceRow = tuple[float, str, tuple[int, int], float | None, float | None, str | None, str | None]
+_Priced = tuple[
+    bool,
+    str | None,
+    tuple[Evidence, ...],
+    tuple[Evidence, ...],
+    tuple[_PriceRow, ...],
+    tuple[Contact, ...],
+    tuple[Evidence, ...],
+]
+
 # A secondary category must reach this share of the strongest one's score.
 RELATIVE_FLOOR = 0.4
 # Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
@@ -43,8 +57,9 @@ _NEGATED = re.compile(
     r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
     r"[^。!！?？\n;；]{0,6}$"
 )
-_NEGATION_WORDS = ("不", "勿", "禁", "拒", "免谈", "别来", "no", "not", "never", "don")
-_TARGET_WORDS = ("打", "攻击", "黑", "入侵", "渗透", "劫持", "污染", "hit", "attack")
+# Words one of which a message must hold for _NEGATED / _TARGETED to be tried.
+_NEGATION_WORDS = re.compile("不|勿|禁|拒|免谈|别来|no|not|never|don")
+_TARGET_WORDS = re.compile("打|攻击|黑|入侵|渗透|劫持|污染|hit|attack")
 _NEGATED_AFTER = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
 # Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
 _TARGETED = re.compile(
@@ -89,96 +104,92 @@ class Extractor:
         """Extract offer, intent, categories, platforms, prices and contacts."""
         day = parse_date(date)
         result = self._undated(text)
-        if not result.prices:
-            return result
+        if result.__class__ is Extraction:
+            return result  # no prices: nothing depends on the date
+        offer, intent, categories, platforms, found, contacts, evidence = result
         prices = []
-        for p in result.prices:
-            usd, note = to_usd(p.amount, p.currency, day)
+        for amount, currency, span, amount_max, quantity, unit, period in found:
+            usd, note = to_usd(amount, currency, day)
             prices.append(
-                Price(
-                    p.amount,
-                    p.currency,
-                    p.span,
-                    p.amount_max,
-                    p.quantity,
-                    p.unit,
-                    p.period,
-                    usd,
-                    note,
-                )
+                Price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
-        r = result
-        return Extraction(
-            r.offer,
-            r.intent,
-            r.categories,
-            r.platforms,
-            tuple(prices),
-            r.contacts,
-            r.offer_evidence,
-        )
+        return Extraction(offer, intent, categories, platforms, tuple(prices), contacts, evidence)
 
-    def _extract_undated(self, text: str) -> Extraction:
-        """Everything but the currency conversion, which depends on the date."""
+    def _extract_undated(self, text: str) -> Extraction | _Priced:
+        """Everything but the currency conversion, which depends on the date: an
+        :class:`Extraction` when the message states no price, else its parts
+        with the prices still to convert (``extract`` builds the result once)."""
         norm = normalize(text)
         lower = norm.lower
         chinese = _CJK.search(norm.cased) is not None
         contacts, contact_spans = find_contacts(norm, chinese)
 
         cue_hits, category_hits, platform_hits, vocab_hits = self.matcher.scan(lower)
-        cue_hits = _outside(cue_hits, contact_spans)
-        category_hits = _outside(category_hits, contact_spans)
+        if contact_spans:
+            cue_hits = _outside(cue_hits, contact_spans)
+            category_hits = _outside(category_hits, contact_spans)
         scores, first_hit = _category_scores(category_hits, lower)
         top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
 
+        structured = False
+        for p in found:
+            if p.quantity or p.period:
+                structured = True
+                break
+        # has_price, has_contact, structured_price
         decision: OfferDecision = decide_offer(
-            norm,
-            cue_hits,
-            scores,
-            has_price=bool(found),
-            has_contact=bool(contacts),
-            structured_price=any(p.quantity or p.period for p in found),
+            norm, cue_hits, scores, bool(found), bool(contacts), structured
         )
         if not decision.offer:
-            return Extraction(False, None, contacts=contacts, offer_evidence=decision.evidence)
+            return Extraction(False, None, (), (), (), contacts, decision.evidence)
 
         if decision.intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
+        to_original = norm.to_original
         categories = tuple(
-            Evidence(cid, norm.to_original(*first_hit[cid]))
+            Evidence(cid, to_original(*first_hit[cid]))
             if cid in first_hit
             else Evidence(cid, (0, 0))
             for cid in (top or ["other"])
         )
-        platforms = self._platforms(norm, _outside(platform_hits, contact_spans))
-        prices = [
-            Price(
-                amount=p.amount,
-                amount_max=p.amount_max,
-                currency=p.currency,
-                quantity=p.quantity,
-                unit=p.unit,
-                period=p.period,
-                span=norm.to_original(p.start, p.end),
+        platforms = (
+            self._platforms(norm, _outside(platform_hits, contact_spans)) if platform_hits else ()
+        )
+        if not found:
+            return Extraction(
+                True, decision.intent, categories, platforms, (), contacts, decision.evidence
+            )
+        parts = tuple(
+            (
+                p.amount,
+                p.currency,
+                to_original(p.start, p.end),
+                p.amount_max,
+                p.quantity,
+                p.unit,
+                p.period,
             )
             for p in found
-        ]
-        return Extraction(
+        )
+        return (
             True,
             decision.intent,
-            categories=categories,
-            platforms=platforms,
-            prices=tuple(prices),
-            contacts=contacts,
-            offer_evidence=decision.evidence,
+            categories,
+            platforms,
+            parts,
+            contacts,
+            decision.evidence,
         )
 
     def _ranked_categories(self, scores: dict[str, float]) -> list[str]:
         """Categories reaching 1.0 and a share of the strongest, strongest
         (then most specific) first: a DDoS ad naming its gambling-site
         target is not a gambling offer."""
+        if len(scores) < 2:
+            # one category: reaching the floor (at least 1.0) or 0.5 is reaching 0.5
+            return [c for c, score in scores.items() if score >= 0.5]
         rank = self.lexicon.category_rank
         ordered = sorted(scores, key=lambda c: (-scores[c], rank.get(c, 50)))
         floor = max(1.0, RELATIVE_FLOOR * scores[ordered[0]]) if ordered else 1.0
@@ -201,7 +212,7 @@ class Extractor:
 
 def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
     """Hits not inside a contact (a domain's words are not the message's words)."""
-    if not masked:
+    if not masked or not hits:
         return hits
     spans = sorted(masked)
     starts = [s for s, _ in spans]
@@ -223,8 +234,10 @@ def _category_scores(
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, int]] = {}
     seen_terms: set[tuple[str, str]] = set()
-    negation = any(word in lower for word in _NEGATION_WORDS)
-    targeting = any(word in lower for word in _TARGET_WORDS)
+    if not hits:
+        return scores, first
+    negation = _NEGATION_WORDS.search(lower) is not None
+    targeting = _TARGET_WORDS.search(lower) is not None
     for start, end, entries in hits:
         term = lower[start:end]
         if negation:
@@ -251,6 +264,8 @@ def parse_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
     """A posting date from ISO 8601 text, a date or a datetime (UTC date when aware)."""
     if value is None or value == "":
         return None
+    if value.__class__ is str:
+        return _parse_date_text(value)  # type: ignore[arg-type]
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC)
@@ -258,6 +273,18 @@ def parse_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return parse_date(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date: {text[:40]!r}") from None
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(value: str) -> dt.date | None:
+    """:func:`parse_date` of a string (posting dates repeat: memoized)."""
+    text = value.strip()
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from undersight.extract.matcher import Hit
 from undersight.lexicon import Lexicon
@@ -37,8 +36,11 @@ _CANDIDATE_NUMBER = (
     rf"|[{_CN_DIGITS}](?=\s{{0,2}}(?:毛|块|元|角|刀|美金|美元|u|米|百|千|万)))"
 )
 _DIGITISH = re.compile(rf"[\d{_CN_DIGITS}]")
-_DIGIT_RUN = re.compile(rf"\.?[\d{_CN_DIGITS}]+")
-_RANGE_SEP = r"(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
+# A run of digits, maybe after a decimal point: ``\.?[digits]+``, written to
+# start with one character class (so the engine skips to those characters);
+# a lone point is refused by the lookbehind.
+_DIGIT_RUN = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
+_RANGE_SEP = r"(?=[-~～—–到至t])(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
 _SYMBOLS = frozenset("$¥€£₽₿")
 _FIAT_SYMBOLS = frozenset({"$", "us$", "usd$", "¥", "€", "£", "hk$", "nt$"})
@@ -70,6 +72,7 @@ _TIME_UNITS = {
     "yr": "year",
     "yrs": "year",
 }
+_TIME_UNIT_LAST = frozenset(w[-1] for w in _TIME_UNITS)
 _DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
 _NOT_MONEY_AFTER = re.compile(
@@ -132,21 +135,100 @@ def _alternation(words: list[str], suffix: bool = False) -> str:
         elif suffix and w[-1] in _SYMBOLS:
             escaped += r"(?!\s?\d)"  # "£4" after "4K " belongs to the next number
         parts.append(escaped)
-    return "(?:" + "|".join(parts) + ")"
+    if not parts:
+        return "(?:)"
+    # one class test first: where no word can start, the words are not tried
+    first = "".join(sorted({re.escape(w[0]) for w in words}))
+    return f"(?=[{first}])(?:" + "|".join(parts) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+# -- cheap exact gates ---------------------------------------------------------
+# A pattern anchored at the end of a window (``...\s{0,2}$``) can only match
+# when the window's last character is one its match can end with; a pattern
+# matched at a position only when that position holds one of its first
+# characters. Whitespace is always let through (``\s`` is str.isspace, and
+# ``$`` also matches before a final newline). A gate only skips regex calls
+# that cannot match: results are unchanged.
+_VOLUME_LAST = frozenset("发量跑引收出做有水")
+_QUANTITY_BEFORE_LAST = frozenset("r/每")
+_FOR_QTY_LAST = frozenset("r=@sy")  # for, =, @, ...s, or "only "
+_UNIT_PRICE_LAST = frozenset("价个张条hte:：")
+_THOUSAND_LAST = frozenset("千万百条个次粉单:：")
+_PER_UNIT_BEFORE_LAST = frozenset(":：=")
+_PER_UNIT_AFTER_FIRST = frozenset("/每一pea")
+_PER_QTY_FIRST = frozenset("/p每f")
+_NOT_PRICE_AFTER_FIRST = frozenset("dtpib")
+_TIME_SPAN_FIRST = frozenset("一两二三四五六七八九十半")
+_BANDWIDTH_LAST = frozenset("防御量宽击")
+_CENTS_AFTER = re.compile(r"\s?(?:一|每|/|钱)")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_ONE_OR_EACH = re.compile(r"一|每")
+_RADIUS_BEFORE = re.compile(r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$")
+_METRES_AFTER = re.compile(r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)")
+_NON_DIGIT = re.compile(r"\D")
+_YEAR_AFTER = re.compile(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d")
+_DIGIT_OR_CLAUSE = re.compile(r"[\d。!?;；\n]")
+_NUMBER_RE = re.compile(NUMBER)
+_PERIOD_LABEL_AFTER = re.compile(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]")
+_LIFETIME_BREAK = re.compile(r"\d|[,;。，；\n]")
+_SLASH_UNIT = re.compile(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})")
+_MULT_END = re.compile(r"([kwm]|[百千万亿])$")
+_HAS_MULT = re.compile(r"[kwm百千万亿]")
+_QTY_MULT = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
+_THOUSAND_MULT = {"千": 1e3, "万": 1e4, "百": 1e2}
+
+
+def _ends_with(text: str, lo: int, hi: int, last: frozenset[str]) -> bool:
+    """Whether the last character of ``text[lo:hi]`` that is not whitespace is
+    a ``last`` one: every window pattern gated by this ends with such a
+    character and then only optional spaces (a space class, or ``$`` before a
+    final newline)."""
+    while hi > lo:
+        hi -= 1
+        c = text[hi]
+        if not c.isspace():
+            return c in last
+    return False
+
+
+def _starts_with(text: str, at: int, first: frozenset[str]) -> bool:
+    """Whether ``text[at]`` exists and is whitespace or a ``first`` character."""
+    if at >= len(text):
+        return False
+    c = text[at]
+    return c in first or c.isspace()
+
+
 class FoundPrice:
     """A price in normalized-text coordinates, before currency conversion."""
 
-    start: int
-    end: int
-    amount: float
-    amount_max: float | None
-    currency: str
-    quantity: float | None
-    unit: str | None
-    period: str | None
+    __slots__ = ("amount", "amount_max", "currency", "end", "period", "quantity", "start", "unit")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        amount: float,
+        amount_max: float | None,
+        currency: str,
+        quantity: float | None,
+        unit: str | None,
+        period: str | None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.amount = amount
+        self.amount_max = amount_max
+        self.currency = currency
+        self.quantity = quantity
+        self.unit = unit
+        self.period = period
+
+    def __repr__(self) -> str:
+        return (
+            f"FoundPrice({self.start}, {self.end}, {self.amount}, {self.amount_max}, "
+            f"{self.currency!r}, {self.quantity}, {self.unit!r}, {self.period!r})"
+        )
 
 
 def _any_between(sorted_values: list[int], lo: int, hi: int) -> list[int]:
@@ -154,6 +236,14 @@ def _any_between(sorted_values: list[int], lo: int, hi: int) -> list[int]:
     i = bisect_left(sorted_values, lo)
     j = bisect_right(sorted_values, hi)
     return sorted_values[i:j]
+
+
+def _has_between(sorted_values: list[int], lo: int, hi: int) -> bool:
+    """Whether a sorted list holds a value in ``[lo, hi]``."""
+    if not sorted_values:
+        return False
+    i = bisect_left(sorted_values, lo)
+    return i < len(sorted_values) and sorted_values[i] <= hi
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], at: int, end: int) -> bool:
@@ -164,20 +254,77 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], at: int, end: int) 
     return i + 1 < len(spans) and spans[i + 1][0] < end
 
 
-@dataclass(frozen=True, slots=True)
 class _Context:
-    text: str
-    chinese: bool
-    periods: list[tuple[int, int, str]]
-    not_price_ends: list[int]
-    price_word_ends: list[int]
-    unit_nouns: dict[int, str]
-    masked: list[tuple[int, int]]
-    masked_starts: list[int]
-    period_starts: list[int]
-    period_ends: list[int]
-    category_unit: str | None
-    explicit: list[tuple[int, str]]  # (start, currency) of prices with a currency word
+    """What one message's candidates are judged against."""
+
+    __slots__ = (
+        "category_unit",
+        "chinese",
+        "currency_word",
+        "explicit",
+        "has_mei",
+        "masked",
+        "masked_starts",
+        "not_price_ends",
+        "period_ends",
+        "period_starts",
+        "periods",
+        "price_word_ends",
+        "text",
+        "unit_nouns",
+    )
+
+    def __init__(self, text: str, chinese: bool, vocab: list[Hit], masked, category_unit):  # type: ignore[no-untyped-def]
+        self.text = text
+        self.chinese = chinese
+        periods: list[tuple[int, int, str]] = []
+        not_price_ends: list[int] = []
+        price_word_ends: list[int] = []
+        unit_nouns: dict[int, str] = {}
+        for s, e, entries in vocab:
+            not_price = price_word = False
+            for x in entries:
+                kind = x[0]
+                if kind == "period":
+                    periods.append((s, e, x[1]))
+                elif kind == "not_price":
+                    not_price = True
+                elif kind == "price_word":
+                    price_word = True
+                elif kind == "unit_noun":
+                    unit_nouns[s] = x[1]
+            if not_price:
+                not_price_ends.append(e)
+            if price_word:
+                price_word_ends.append(e)
+        self.periods = periods
+        self.not_price_ends = not_price_ends
+        self.price_word_ends = price_word_ends
+        self.unit_nouns = unit_nouns
+        if masked:
+            sorted_masked = sorted(masked)
+            self.masked = sorted_masked
+            self.masked_starts = [a for a, _ in sorted_masked]
+        else:
+            self.masked = []
+            self.masked_starts = []
+        if periods:
+            self.period_starts = sorted([x[0] for x in periods])
+            self.period_ends = sorted([x[1] for x in periods])
+        else:
+            self.period_starts = self.period_ends = []
+        self.category_unit = category_unit
+        self.explicit: list[
+            tuple[int, str]
+        ] = []  # (start, currency) of prices with a currency word
+        self.currency_word: bool | None = None  # computed when first needed
+        self.has_mei = "每" in text
+
+    def names_currency(self) -> bool:
+        """Whether prices in the message name their currency (``_CURRENCY_WORD``)."""
+        if self.currency_word is None:
+            self.currency_word = _CURRENCY_WORD.search(self.text) is not None
+        return self.currency_word
 
 
 class PriceFinder:
@@ -193,7 +340,10 @@ class PriceFinder:
             rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{_CANDIDATE_NUMBER})\+?)?"
             rf"(?:\s{{0,2}}(?P<suf>{suf}))?"
         )
+        index = self.candidate.groupindex
+        self._groups = tuple(index[g] for g in ("num", "num2", "pre", "pre2", "suf1", "suf"))
         self.prefix_before = re.compile(rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:{pre})\s{{0,2}}$")
+        self._prefix_last = frozenset(w[-1] for w in lexicon.currency_prefix)
         classifiers = _alternation(list(lexicon.classifiers))
         ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
         cjk_classifiers = _alternation([c for c in lexicon.classifiers if not c.isascii()])
@@ -204,6 +354,11 @@ class PriceFinder:
         self.unit_marker = re.compile(rf"(?:/|每|一|单)\s?(?P<cls>{cjk_classifiers})")
         self.classifier_after = re.compile(
             rf"{cjk_classifiers}|[ \t]{spaced}|[ \t]?{ascii_classifiers}"
+        )
+        self._classifier_first = frozenset(c[0] for c in lexicon.classifiers) | {" ", "\t"}
+        # "a count, not money": _NOT_MONEY_AFTER or a measure word, in one call
+        self.count_after = re.compile(
+            rf"(?:{_NOT_MONEY_AFTER.pattern})|(?:{self.classifier_after.pattern})"
         )
         self.quantity = re.compile(rf"(?<![a-z0-9.])(?P<num>{NUMBER})\s?(?P<cls>{classifiers})")
         self.bare_quantity = re.compile(
@@ -230,50 +385,49 @@ class PriceFinder:
         text = norm.lower
         if _DIGITISH.search(text) is None:
             return []
-        periods = [(s, e, x[1]) for s, e, entries in vocab for x in entries if x[0] == "period"]
-        sorted_masked = sorted(masked)
-        ctx = _Context(
-            text=text,
-            chinese=chinese,
-            periods=periods,
-            not_price_ends=[
-                e for _, e, entries in vocab if any(x[0] == "not_price" for x in entries)
-            ],
-            price_word_ends=[
-                e for _, e, entries in vocab if any(x[0] == "price_word" for x in entries)
-            ],
-            unit_nouns={s: x[1] for s, _, entries in vocab for x in entries if x[0] == "unit_noun"},
-            masked=sorted_masked,
-            masked_starts=[a for a, _ in sorted_masked],
-            period_starts=sorted(x[0] for x in periods),
-            period_ends=sorted(x[1] for x in periods),
-            category_unit=category_unit,
-            explicit=[],
-        )
+        ctx = _Context(text, chinese, vocab, masked, category_unit)
         out: list[FoundPrice] = []
         prev_end = 0
         pos = 0
+        candidate_match = self.candidate.match
+        prefix_search = self.prefix_before.search
+        prefix_last = self._prefix_last
+        num_group = self._groups[0]
+        judge = self._judge
+        masked_spans, masked_starts = ctx.masked, ctx.masked_starts
         # Anchored matches at each run of digits (a currency word may stand
         # just before it) are much cheaper than one unanchored search.
         for run in _DIGIT_RUN.finditer(text):
             at = run.start()
             if at < pos:
                 continue
-            if masked and _inside(ctx.masked, ctx.masked_starts, at, at + 1):
-                continue  # digits of a QQ number, a phone, a URL
+            if masked_spans:
+                i = bisect_right(masked_starts, at) - 1
+                if (i >= 0 and masked_spans[i][1] > at) or (
+                    i + 1 < len(masked_spans) and masked_spans[i + 1][0] < at + 1
+                ):
+                    continue  # digits of a QQ number, a phone, a URL
             m = None
-            prefix = self.prefix_before.search(text, max(pos, at - 8), at)
-            if prefix is not None:
-                m = self.candidate.match(text, prefix.start())
-            if m is None or m.start("num") != at:
-                m = self.candidate.match(text, at)
-            if m is None:
-                continue
-            price, retry = self._judge(m, ctx, prev_end)
+            # a currency word, then up to two spaces, ends right before the number
+            lo = pos if pos > at - 8 else at - 8
+            if at and _ends_with(text, lo, at, prefix_last):
+                prefix = prefix_search(text, lo, at)
+                if prefix is not None:
+                    m = candidate_match(text, prefix.start())
+            if m is None or m.start(num_group) != at:
+                m = candidate_match(text, at)
+                if m is None:
+                    continue
+            price, retry = judge(m, ctx, prev_end)
             if price is not None:
                 out.append(price)
                 prev_end = price.end
-            pos = retry if retry is not None else max(m.end(), m.start() + 1)
+            if retry is not None:
+                pos = retry
+            else:
+                pos = m.end()
+                if pos <= m.start():
+                    pos = m.start() + 1
         return out
 
     # -- one candidate --------------------------------------------------------
@@ -282,37 +436,46 @@ class PriceFinder:
         self, m: re.Match[str], ctx: _Context, prev_end: int
     ) -> tuple[FoundPrice | None, int | None]:
         lex, text = self.lexicon, ctx.text
-        start, end = m.start(), m.end()
-        if ctx.masked and _inside(ctx.masked, ctx.masked_starts, start, end):
-            # inside a contact (QQ digits, a phone, an IP): retry after the number
-            return None, m.end("num")
-        raw_num, raw_num2 = m.group("num"), m.group("num2")
-        pre, pre2, suf1, suf = m.group("pre"), m.group("pre2"), m.group("suf1"), m.group("suf")
+        start, end = m.span()
+        masked = ctx.masked
+        if masked:
+            i = bisect_right(ctx.masked_starts, start) - 1
+            if (i >= 0 and masked[i][1] > start) or (
+                i + 1 < len(masked) and masked[i + 1][0] < end
+            ):
+                # inside a contact (QQ digits, a phone, an IP): retry after the number
+                return None, m.end("num")
+        raw_num, raw_num2, pre, pre2, suf1, suf = m.group(*self._groups)
+        num_end = m.end(self._groups[0])
         if raw_num2 is None and suf1:
             # "500$ BTC": the first currency word belongs to the number
             end = m.end("suf1")
             suf, suf1 = suf1, None
-        raw_num, cut = _trim_chinese(raw_num, text, m.end("num"))
-        if cut:
-            end = m.end("num") - cut
-            raw_num2 = pre2 = suf = suf1 = None
+        if raw_num[-1] == "一":
+            raw_num, cut = _trim_chinese(raw_num, text, num_end)
+            if cut:
+                end = num_end - cut
+                raw_num2 = pre2 = suf = suf1 = None
         currency, factor, factor_max = None, 1.0, 1.0
         if pre:
             currency = lex.currency_prefix[pre]
         elif pre2:
             currency = lex.currency_prefix[pre2]
-        for word in (suf1, suf):
-            if word is None:
-                continue
-            word_currency = lex.currency_suffix[word]
-            if currency is None or (word not in ("元", "块", "块钱") and pre not in _FIAT_SYMBOLS):
-                currency = word_currency  # "台币350元" stays TWD, "$280 BTC" stays USD
-        if suf1:
-            factor = lex.subunits.get(suf1, 1.0)
-        if suf:
-            factor_max = lex.subunits.get(suf, 1.0)
-            if not suf1:
-                factor = factor_max
+        if suf1 is not None or suf is not None:
+            for word in (suf1, suf):
+                if word is None:
+                    continue
+                word_currency = lex.currency_suffix[word]
+                if currency is None or (
+                    word not in ("元", "块", "块钱") and pre not in _FIAT_SYMBOLS
+                ):
+                    currency = word_currency  # "台币350元" stays TWD, "$280 BTC" stays USD
+            if suf1:
+                factor = lex.subunits.get(suf1, 1.0)
+            if suf:
+                factor_max = lex.subunits.get(suf, 1.0)
+                if not suf1:
+                    factor = factor_max
         amount = parse_number(raw_num)
         if amount is None:
             return None, None
@@ -325,49 +488,52 @@ class PriceFinder:
             else:
                 # not a range ("2019 — $8", a date): judge the second part on its own
                 return None, m.start("pre2") if pre2 else m.start("num2")
-        if suf in ("分", "分钱") and not re.match(r"\s?(?:一|每|/|钱)", text[end : end + 2]):
-            return None, None  # "10分钟", "90分": minutes and points, not cents
-        tenths = _TENTHS_AFTER.match(text, end) if suf in ("块", "元") and not raw_num2 else None
-        if tenths:
-            digit = tenths.group(1)
-            amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
-            end = tenths.end()
-        if (
-            suf in ("块", "米")
-            and not suf1
-            and raw_num in ("一", "两", "二")
-            and not text.startswith("钱", end)
-        ):
-            if re.match(r"[\u4e00-\u9fff]", text[end : end + 1]) and not re.match(
-                r"一|每", text[end : end + 1]
+        if suf is not None:
+            if suf in ("分", "分钱") and not _CENTS_AFTER.match(text[end : end + 2]):
+                return None, None  # "10分钟", "90分": minutes and points, not cents
+            tenths = (
+                _TENTHS_AFTER.match(text, end) if suf in ("块", "元") and not raw_num2 else None
+            )
+            if tenths:
+                digit = tenths.group(1)
+                amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
+                end = tenths.end()
+            if (
+                suf in ("块", "米")
+                and not suf1
+                and raw_num in ("一", "两", "二")
+                and not text.startswith("钱", end)
             ):
-                return None, None  # "一块板子": a piece, not a yuan
-        if "米" in (suf, suf1) and (
-            re.search(
-                r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$",
-                text[max(0, start - 8) : start],
-            )
-            or re.match(
-                r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)",
-                text[m.end("num") + 1 : m.end("num") + 16],
-            )
+                if _CJK_CHAR.match(text[end : end + 1]) and not _ONE_OR_EACH.match(
+                    text[end : end + 1]
+                ):
+                    return None, None  # "一块板子": a piece, not a yuan
+        if (suf == "米" or suf1 == "米") and (
+            _RADIUS_BEFORE.search(text[max(0, start - 8) : start])
+            or _METRES_AFTER.match(text[num_end + 1 : num_end + 16])
         ):
             return None, None  # metres, not money
         if suf == "u" and not ctx.chinese and text[m.start("suf") - 1 : m.start("suf")].isspace():
             return None, None
-        if not suf and end < len(text) and text[end].isascii() and text[end].isalnum():
-            return None, None  # part of a longer token: "btc 1A1zP1...", "v2ray"
-        if re.match(r"\s?=", text[end : end + 2]) or text.startswith("档", end):
-            return None, None  # "1U = 7.25元": a rate's unit; "10元档": a tier
-        if _NOT_PRICE_AFTER.match(text, end):
-            return None, None  # "$1,000 deposit"
-        if self._blocked(start, ctx):
+        if end < len(text):
+            c = text[end]
+            if not suf and c.isascii() and c.isalnum():
+                return None, None  # part of a longer token: "btc 1A1zP1...", "v2ray"
+            if c == "=" or c == "档" or (c.isspace() and text[end + 1 : end + 2] == "="):
+                return None, None  # "1U = 7.25元": a rate's unit; "10元档": a tier
+            if (c in _NOT_PRICE_AFTER_FIRST or c.isspace()) and _NOT_PRICE_AFTER.match(text, end):
+                return None, None  # "$1,000 deposit"
+        if ctx.not_price_ends and self._blocked(start, ctx):
             return None, None
         explicit_currency = currency is not None
         if currency is not None:
-            if not suf and self.classifier_after.match(text, end):
+            if (
+                not suf
+                and _starts_with(text, end, self._classifier_first)
+                and self.classifier_after.match(text, end)
+            ):
                 return None, None  # "BTC 2个": counts coins
-            if raw_num.endswith("m") and not pre:
+            if not pre and raw_num[-1] == "m":
                 return None, None
         else:
             if not self._bare_is_price(m, raw_num, amount, ctx, prev_end, end):
@@ -389,72 +555,95 @@ class PriceFinder:
         q = self.bare_quantity.match(text, start)
         if q is None or q.end() < end:
             return False
-        following = re.match(NUMBER, text[q.end() : q.end() + 16])
+        following = _NUMBER_RE.match(text[q.end() : q.end() + 16])
         if following is None:
             return True
         after = q.end() + following.end()
-        return not (self.classifier_after.match(text, after) or _NOT_MONEY_AFTER.match(text, after))
+        return not self.count_after.match(text, after)
 
     def _blocked(self, start: int, ctx: _Context) -> bool:
         """Money that is not a price: a deposit, a loss, turnover... right before."""
         for e in _any_between(ctx.not_price_ends, start - 8, start):
-            if _CLAUSE_END.search(ctx.text, e, start) or re.search(r"[\d,，]", ctx.text[e:start]):
+            if _CLAUSE_END.search(ctx.text, e, start) or _COMMA_OR_DIGIT.search(ctx.text[e:start]):
                 continue
-            if _PER_UNIT_BEFORE.search(ctx.text, e, start) or _any_between(
+            if self._per_unit_before(ctx.text, e, start) or _has_between(
                 ctx.price_word_ends, e + 1, start
             ):
                 continue  # "带余额 每张15U": the price of the thing, not the balance
             return True
         return False
 
+    @staticmethod
+    def _per_unit_before(text: str, lo: int, hi: int) -> bool:
+        """``_PER_UNIT_BEFORE`` over ``text[lo:hi]`` ("一台 ", "单张")."""
+        end = hi
+        while end > lo and text[end - 1].isspace():
+            end -= 1  # the pattern ends with its last word, then spaces only
+        if end <= lo:
+            return False
+        c = text[end - 1]
+        if not (c in _PER_UNIT_BEFORE_LAST or "\u4e00" <= c <= "\u9fff"):
+            return False
+        return _PER_UNIT_BEFORE.search(text[lo:hi]) is not None
+
     def _bare_is_price(
         self, m: re.Match[str], raw_num: str, amount: float, ctx: _Context, prev_end: int, end: int
     ) -> bool:
         text, start = ctx.text, m.start()
-        digits = re.sub(r"\D", "", raw_num.split(".")[0])
-        if raw_num.endswith("m"):
+        if raw_num[-1] == "m":
             return False
-        if _NOT_MONEY_AFTER.match(text, end) or self.classifier_after.match(text, end):
+        if self.count_after.match(text, end):
             return False  # "5000条", "30天", "10%": a count, not money
         if text.startswith(":", end) or (
             text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()
         ):
             return False  # a time of day
+        head = raw_num.split(".")[0]
+        digits = head if head.isdecimal() else _NON_DIGIT.sub("", head)
         if len(digits) >= 6 and "," not in raw_num:
             return False  # a QQ number, a phone, an order id
-        if re.fullmatch(r"(?:19|20)\d\d", digits) and re.match(
-            r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d", text[end : end + 6]
+        if (
+            len(digits) == 4
+            and digits[:2] in ("19", "20")
+            and _YEAR_AFTER.match(text[end : end + 6])
         ):
             return False  # a year
-        if text[m.end("num") : m.end("num") + 1] == "+" or _VOLUME_BEFORE.search(
-            text, max(0, start - 8), start
+        num_end = m.end("num")
+        if text[num_end : num_end + 1] == "+" or (
+            _ends_with(text, max(0, start - 8), start, _VOLUME_LAST)
+            and _VOLUME_BEFORE.search(text, max(0, start - 8), start)
         ):
             return False  # "日发2w", "10万+": volumes, not prices
-        if _QUANTITY_BEFORE.search(text, max(0, start - 6), start):
+        if _ends_with(text, max(0, start - 6), start, _QUANTITY_BEFORE_LAST) and (
+            _QUANTITY_BEFORE.search(text, max(0, start - 6), start)
+        ):
             return False  # "per 1k", "/1000": the quantity of the price before
         if self._counts_next(start, end, text):
             return False  # "1千 一百五": the first number counts, the second prices
-        head = text[max(prev_end, start - 12) : start]
-        if _PER_UNIT_BEFORE.search(head):
+        if self._per_unit_before(text, max(prev_end, start - 12), start):
             return True  # "一台 2.8w", "单张8"
         window_start = max(prev_end, start - 6)
-        for e in _any_between(ctx.price_word_ends, window_start, start):
-            if window_start <= e <= start and not re.search(r"[\d。!?;；\n]", text[e:start]):
-                return True  # "价格300", "预算2k", "price: 50"
+        if ctx.price_word_ends:
+            for e in _any_between(ctx.price_word_ends, window_start, start):
+                if window_start <= e <= start and not _DIGIT_OR_CLAUSE.search(text[e:start]):
+                    return True  # "价格300", "预算2k", "price: 50"
         if not ctx.chinese:
             return bool(_PAYMENT_AFTER.match(text, end))  # "[H] 200 LR [W] 180 PP"
         cn_magnitude = raw_num[0] in _CN_DIGITS and any(c in _CN_MAGNITUDE for c in raw_num)
         if raw_num[0] in _CN_DIGITS and not cn_magnitude:
             return False
-        if _MIN_MARKER.match(text, end) and _EXCHANGE_HINT.search(text):
+        min_marker = "起" in text[end : end + 2] and _MIN_MARKER.match(text, end)
+        if min_marker and _EXCHANGE_HINT.search(text):
             return False  # "一万起" in an exchange ad: a minimum trade, not a price
-        if _PER_UNIT_AFTER.match(text, end) or _MIN_MARKER.match(text, end):
+        if (
+            _starts_with(text, end, _PER_UNIT_AFTER_FIRST) and _PER_UNIT_AFTER.match(text, end)
+        ) or min_marker:
             return True  # "300/月", "3元一条", "500起"
         if m.group("num2") and amount >= 10:
             return True  # "800~1500看证件": a bare range in an ad is a price range
-        if _any_between(ctx.period_starts, end, end + 2):
+        if _has_between(ctx.period_starts, end, end + 2):
             return True  # "300包月"
-        if _any_between(ctx.period_ends, start - 3, start):
+        if _has_between(ctx.period_ends, start - 3, start):
             return True  # "月租300", "天卡 15"
         for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
             if unit and (
@@ -464,31 +653,46 @@ class PriceFinder:
             ):
                 if value > 1:
                     return len(digits) < 5  # "5000条300", "100个肉鸡50"
-        if thousand_before(text, prev_end, start):
+        if thousand_before(text, prev_end, start, ctx):
             return True  # "每千条20"
         if len(digits) >= 5 or not _PRICE_END.match(text, end):
             return False  # "日发2w", "10万+", "3w节点": volumes, not prices
         if (
             _LINE_END.match(text, end)
             and text[start - 1 : start] in (" ", "\t")
-            and _CURRENCY_WORD.search(text) is not None
+            and ctx.names_currency()
         ):
             return True  # "✅ 陌陌号 15" in a price list that names its currency
-        if _CURRENCY_WORD.search(text) is not None:
+        if ctx.names_currency():
             return False  # where prices name their currency, "5万" alone counts records
         if cn_magnitude and amount >= 100:
             return True  # "两千", "三百五"
-        return bool(re.search(r"[kw万千]$", raw_num)) and amount >= 100  # "5k", "3w"
+        return raw_num[-1] in "kw万千" and amount >= 100  # "5k", "3w"
 
     # -- quantity and period ----------------------------------------------------
 
     def _quantities(self, ctx: _Context, lo: int, hi: int) -> list[tuple[int, int, float, str]]:
         """Counted quantities ("5000条", "100个", "1k ") starting in ``[lo, hi)``."""
-        text, unit_nouns = ctx.text, ctx.unit_nouns
+        text = ctx.text
+        if hi <= lo:
+            return []
+        # both patterns can only start where a number can (_NUMBER_START): try
+        # those places in order, as finditer would (non-overlapping)
+        places = [m.start() for m in _NUMBER_START.finditer(text, lo, hi)]
+        if not places:
+            return []
+        unit_nouns = ctx.unit_nouns
         found = []
-        for q in self.quantity.finditer(text, lo, min(len(text), hi + 12)):
-            if q.start() >= hi:
-                break
+        match = self.quantity.match
+        endpos = min(len(text), hi + 12)
+        after = lo
+        for at in places:
+            if at < after:
+                continue
+            q = match(text, at, endpos)
+            if q is None:
+                continue
+            after = q.end()
             value = parse_number(q.group("num"))
             if value is None:
                 continue
@@ -498,7 +702,11 @@ class PriceFinder:
             elif cls in ("k条", "千条"):
                 value *= 1e3
             unit = self.lexicon.classifiers[cls]
-            if cls == "g" and _BANDWIDTH_BEFORE.search(text, max(0, q.start() - 4), q.start()):
+            if (
+                cls == "g"
+                and _ends_with(text, max(0, q.start() - 4), q.start(), _BANDWIDTH_LAST)
+                and _BANDWIDTH_BEFORE.search(text, max(0, q.start() - 4), q.start())
+            ):
                 continue  # "硬防200G": gigabits, not grams
             noun_start = q.end()
             while noun_start < len(text) and text[noun_start] == " ":
@@ -506,9 +714,16 @@ class PriceFinder:
             if unit in ("item", "message", "device"):
                 unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
-        for q in self.bare_quantity.finditer(text, lo, min(len(text), hi + 4)):
-            if q.start() >= hi:
-                break
+        match = self.bare_quantity.match
+        endpos = min(len(text), hi + 4)
+        after = lo
+        for at in places:
+            if at < after:
+                continue
+            q = match(text, at, endpos)
+            if q is None:
+                continue
+            after = q.end()
             value = parse_number(q.group("num"))
             if value is not None and value > 1:
                 found.append((q.start(), q.end("num"), value, ""))
@@ -519,23 +734,28 @@ class PriceFinder:
         self, start: int, end: int, ctx: _Context, prev_end: int
     ) -> tuple[float | None, str | None]:
         text, default_unit = ctx.text, ctx.category_unit
-        per = self.per_qty_after.match(text, end)
+        per = (
+            self.per_qty_after.match(text, end) if _starts_with(text, end, _PER_QTY_FIRST) else None
+        )
         if per and (per.group("qty") or per.group("k")) and not _FOR_DURATION.match(text, end):
             value = parse_number(per.group("qty")) if per.group("qty") else 1.0
             if value is not None and (
                 per.group("cls") or per.group("k") or "for" not in per.group()
             ):
-                value *= {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}.get(per.group("k") or "", 1.0)
+                value *= _QTY_MULT.get(per.group("k") or "", 1.0)
                 unit = self.lexicon.classifiers.get(per.group("cls") or "", default_unit)
                 return (value if value != 1 else None), unit
-        if _PER_UNIT_AFTER.match(text, end) or _UNIT_PRICE_BEFORE.search(
-            text, max(0, start - 8), start
+        if (
+            _starts_with(text, end, _PER_UNIT_AFTER_FIRST) and _PER_UNIT_AFTER.match(text, end)
+        ) or (
+            _ends_with(text, max(0, start - 8), start, _UNIT_PRICE_LAST)
+            and _UNIT_PRICE_BEFORE.search(text, max(0, start - 8), start)
         ):
             return None, self._unit_named(text, end, end + 6) or default_unit
-        thousand = thousand_before(text, prev_end, start)
+        thousand = thousand_before(text, prev_end, start, ctx)
         if thousand:
-            return {"千": 1e3, "万": 1e4, "百": 1e2}[thousand.group("mult")], default_unit
-        if _PER_UNIT_BEFORE.search(text[max(prev_end, start - 12) : start]):
+            return _THOUSAND_MULT[thousand.group("mult")], default_unit
+        if self._per_unit_before(text, max(prev_end, start - 12), start):
             return None, self._unit_named(text, max(prev_end, start - 12), start) or default_unit
         best = None
         for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 24), start):
@@ -543,16 +763,21 @@ class PriceFinder:
                 qs >= prev_end
                 and start - 12 <= qe <= start
                 and not _CLAUSE_END.search(text, qe, start)
-                and not _VOLUME_BEFORE.search(text, max(0, qs - 8), qs)  # "日发10万条"
+                and not (
+                    _ends_with(text, max(0, qs - 8), qs, _VOLUME_LAST)
+                    and _VOLUME_BEFORE.search(text, max(0, qs - 8), qs)
+                )  # "日发10万条"
             ):
                 best = (value, unit or default_unit)
             elif qs >= end:
                 break
         if best is None:
             # "50 for $450", "1k = $3", "all 150 for", "2 ebooks $40"
-            head = _FOR_QTY_BEFORE.search(text, max(prev_end, start - 30), start)
-            if head is not None:
-                best = (parse_number(head.group("num")), default_unit)
+            lo = max(prev_end, start - 30)
+            if _ends_with(text, lo, start, _FOR_QTY_LAST):
+                head = _search_at_numbers(_FOR_QTY_BEFORE, ctx, lo, start)
+                if head is not None:
+                    best = (parse_number(head.group("num")), default_unit)
         if best is not None and best[0] is not None:
             value, unit = best
             return (value if value != 1 else None), unit
@@ -564,45 +789,98 @@ class PriceFinder:
         unit = self.lexicon.classifiers.get(marker.group("cls")) if marker else None
         return unit if unit != "item" else None  # 个/套 say nothing: the category does
 
+    def _time_span_at(self, text: str, at: int) -> re.Match[str] | None:
+        if at >= len(text):
+            return None
+        c = text[at]
+        if not (c.isdecimal() or c in _TIME_SPAN_FIRST):
+            return None
+        return self.time_span.match(text, at)
+
     def _period(self, start: int, end: int, ctx: _Context, prev_end: int) -> str | None:
         text = ctx.text
+        all_periods = ctx.periods
         periods = (
-            [p for p in ctx.periods if max(prev_end, start - 6) <= p[1] and p[0] <= end + 3]
-            if _any_between(ctx.period_starts, max(prev_end, start - 12), end + 3)
+            [p for p in all_periods if max(prev_end, start - 6) <= p[1] and p[0] <= end + 3]
+            if all_periods and _has_between(ctx.period_starts, max(prev_end, start - 12), end + 3)
             else []
         )
         for ps, pe, period in periods:
             if end <= ps <= end + 3 and not _CLAUSE_END.search(text, end, ps):
-                if not re.match(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]", text[pe : pe + 4]):
+                if not _PERIOD_LABEL_AFTER.match(text[pe : pe + 4]):
                     return period  # "300/月", "$81/month" - not a label of the next price
-        gap = re.match(r"\s?(?:/|for|per)?\s?", text[end : end + 6])
-        time = self.time_span.match(text, end + (gap.end() if gap else 0))
+        # the gap ``\s?(?:/|for|per)?\s?`` after the price, read without a regex
+        at = end
+        if text[at : at + 1].isspace():
+            at += 1
+        if text.startswith("/", at):
+            at += 1
+        elif text.startswith("for", at) or text.startswith("per", at):
+            at += 3
+        if text[at : at + 1].isspace():
+            at += 1
+        time = self._time_span_at(text, at)
         if time and time.start() - end <= 5:
             found = _time_to_period(time.group("num"), time.group("u"))
             if found:
                 return found
-        before = [p for ps, pe, p in periods if max(prev_end, start - 6) <= pe <= start]
-        if before:
-            return before[-1]
-        lifetime = [
-            ps
-            for ps, pe, p in ctx.periods
-            if p == "lifetime" and max(prev_end, start - 24) <= ps and pe <= start
-        ]
-        if lifetime and not re.search(r"\d|[,;。，；\n]", text[lifetime[-1] : start]):
-            return "lifetime"  # "lifetime license $258", "永久授权版 三千"
-        slash = re.match(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})", text[end : end + 8])
-        if slash:
-            unit = slash.group("u")
-            for key, value in _TIME_UNITS.items():
-                if unit == key or (
-                    unit.startswith(key) and not unit[len(key) : len(key) + 1].isalpha()
-                ):
-                    return value
-        for t in self.time_span.finditer(text, max(prev_end, start - 8), start):
-            if t.end() >= start - 2:
-                return _time_to_period(t.group("num"), t.group("u"))
+        if periods:
+            before = [p for ps, pe, p in periods if max(prev_end, start - 6) <= pe <= start]
+            if before:
+                return before[-1]
+        if all_periods:
+            lifetime = [
+                ps
+                for ps, pe, p in all_periods
+                if p == "lifetime" and max(prev_end, start - 24) <= ps and pe <= start
+            ]
+            if lifetime and not _LIFETIME_BREAK.search(text[lifetime[-1] : start]):
+                return "lifetime"  # "lifetime license $258", "永久授权版 三千"
+        if "/" in text[end : end + 2]:
+            slash = _SLASH_UNIT.match(text[end : end + 8])
+            if slash:
+                unit = slash.group("u")
+                for key, value in _TIME_UNITS.items():
+                    if unit == key or (
+                        unit.startswith(key) and not unit[len(key) : len(key) + 1].isalpha()
+                    ):
+                        return value
+        lo = max(prev_end, start - 8)
+        # a time span ending in the last three characters ends with a unit word
+        if start > lo and any(c in _TIME_UNIT_LAST for c in text[max(lo, start - 3) : start]):
+            match = self.time_span.match
+            after = lo
+            for place in _NUMBER_START.finditer(text, lo, start):
+                at = place.start()
+                if at < after:
+                    continue
+                t = match(text, at, start)  # as finditer(text, lo, start) would
+                if t is None:
+                    continue
+                after = t.end()
+                if t.end() >= start - 2:
+                    return _time_to_period(t.group("num"), t.group("u"))
         return None
+
+
+_COMMA_OR_DIGIT = re.compile(r"[\d,，]")
+# Where a number (NUMBER, or a time span's "半") can start: a digit, a Chinese
+# numeral or a decimal point, after no letter, digit or point. Every pattern
+# here that starts with a number is only tried at these places.
+_NUMBER_START = re.compile(rf"[\d.{_CN_DIGITS}半](?<![a-z0-9.][\d.{_CN_DIGITS}半])")
+
+
+def _search_at_numbers(
+    pattern: re.Pattern[str], ctx: _Context, lo: int, hi: int
+) -> re.Match[str] | None:
+    """``pattern.search(text, lo, hi)`` for a pattern that starts with a number
+    (after a lookbehind refusing a letter, digit or point before it)."""
+    text = ctx.text
+    for place in _NUMBER_START.finditer(text, lo, hi):
+        found = pattern.match(text, place.start(), hi)
+        if found is not None:
+            return found
+    return None
 
 
 def _inherited_currency(ctx: _Context, start: int) -> str | None:
@@ -615,9 +893,16 @@ def _inherited_currency(ctx: _Context, start: int) -> str | None:
     return None
 
 
-def thousand_before(text: str, prev_end: int, start: int) -> re.Match[str] | None:
+def thousand_before(
+    text: str, prev_end: int, start: int, ctx: _Context | None = None
+) -> re.Match[str] | None:
     """ "每千条20": a per-thousand price, its quantity written before it."""
-    return _PER_THOUSAND_BEFORE.search(text[max(prev_end, start - 8) : start])
+    if ctx is not None and not ctx.has_mei:
+        return None
+    lo = max(prev_end, start - 8)
+    if not _ends_with(text, lo, start, _THOUSAND_LAST):
+        return None
+    return _PER_THOUSAND_BEFORE.search(text[lo:start])
 
 
 def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
@@ -631,8 +916,8 @@ def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
 
 def _share_magnitude(raw: str, amount: float, raw_max: str, amount_max: float) -> float:
     """ "5-8k" means 5000-8000: the lower end borrows the upper end's multiplier."""
-    mult = re.search(r"([kwm]|[百千万亿])$", raw_max)
-    if mult and not re.search(r"[kwm百千万亿]", raw) and amount_max / amount >= 10:
+    mult = _MULT_END.search(raw_max)
+    if mult and amount > 0 and not _HAS_MULT.search(raw) and amount_max / amount >= 10:
         factor = {"k": 1e3, "w": 1e4, "m": 1e6, "百": 1e2, "千": 1e3, "万": 1e4, "亿": 1e8}[
             mult.group(1)
         ]

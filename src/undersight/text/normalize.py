@@ -19,12 +19,18 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Entities and invisible characters: the only steps that change length.
+_INVISIBLE = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
+)
+# Entities and invisible characters: the only steps that change length. An
+# entity, an invisible character, or a space between two Chinese characters;
+# written to start with one character class, so the engine skips to those.
 _SLOW_PATH = re.compile(
-    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
-    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \u3000](?=[\u3400-\u4dbf\u4e00-\u9fff])"
+    rf"[&{_INVISIBLE} \u3000]"
+    r"(?:(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    rf"|(?<=[{_INVISIBLE}])"
+    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff][ \u3000])(?=[\u3400-\u4dbf\u4e00-\u9fff]))"
 )
 # Chinese numerals keep their spaces: "三千 月租" is not "三千月".
 _CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
@@ -50,12 +56,19 @@ class Normalized:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of the normalized text to the original."""
-        if self.segments is None:
+        segments = self.segments
+        if segments is None:
             return (start, end)
         if end <= start:
             pos = self._origin(start)[0] if start < len(self.cased) else len(self.original)
             return (pos, pos)
-        return (self._origin(start)[0], self._origin(end - 1)[1])
+        # _origin(start)[0] and _origin(end - 1)[1], inlined: this runs per span
+        starts = self.segment_starts
+        norm_start, orig_start, fixed_end = segments[bisect_right(starts, start) - 1]  # type: ignore[arg-type]
+        first = orig_start + (start - norm_start) if fixed_end < 0 else orig_start
+        norm_start, orig_start, fixed_end = segments[bisect_right(starts, end - 1) - 1]  # type: ignore[arg-type]
+        last = orig_start + (end - 1 - norm_start) + 1 if fixed_end < 0 else fixed_end
+        return (first, last)
 
     def _origin(self, i: int) -> tuple[int, int]:
         """Original ``[start, end)`` of normalized character ``i``."""
@@ -85,6 +98,20 @@ def _translation_table() -> dict[int, str]:
                 table[code] = folded
     table.update(_traditional_to_simplified())
     return table
+
+
+@lru_cache(maxsize=1)
+def _translation() -> tuple[dict[int, str], re.Pattern[str]]:
+    """The table and a pattern finding (at least) the characters it changes:
+    most messages have none, and a search is much cheaper than a translation."""
+    table = _translation_table()
+    # The regex engine tests a class of BMP characters with one lookup but walks
+    # a list for characters beyond it: those (styled letters) go in as one range.
+    keys = "".join(re.escape(chr(code)) for code in sorted(table) if code <= 0xFFFF)
+    astral = [code for code in table if code > 0xFFFF]
+    if astral:
+        keys += f"{re.escape(chr(min(astral)))}-{re.escape(chr(max(astral)))}"
+    return table, re.compile(f"[{keys}]")
 
 
 def _traditional_to_simplified() -> dict[int, str]:
@@ -118,26 +145,30 @@ def _decode_and_strip(text: str) -> tuple[str, tuple[tuple[int, int, int], ...]]
     recording the segments that map the result back."""
     pieces: list[str] = []
     segments: list[tuple[int, int, int]] = []
+    piece = pieces.append
+    segment = segments.append
+    numerals = _CN_NUMERALS
     length = 0
     pos = 0
     for match in _SLOW_PATH.finditer(text):
         begin, finish = match.span()
         if begin > pos:
-            pieces.append(text[pos:begin])
-            segments.append((length, pos, -1))
+            piece(text[pos:begin])
+            segment((length, pos, -1))
             length += begin - pos
         pos = finish
-        token = match.group()
-        if token in (" ", "\u3000"):
+        first = text[begin]  # a space and an invisible character match alone
+        if first == " " or first == "\u3000":
             # a space between two Chinese words ("打 流量", as segmented chat
             # exports write) is dropped, so jargon matches across it
-            if text[begin - 1] in _CN_NUMERALS or text[finish] in _CN_NUMERALS:
-                pieces.append(" ")
-                segments.append((length, begin, finish))
+            if text[begin - 1] in numerals or text[finish] in numerals:
+                piece(" ")
+                segment((length, begin, finish))
                 length += 1
             continue
-        if not token.startswith("&"):
+        if first != "&":
             continue  # an invisible character: dropped
+        token = match.group()
         decoded = _decode_entity(token)
         if decoded is None:  # unknown entity: keep it verbatim
             pieces.append(token)
@@ -156,6 +187,15 @@ def _decode_and_strip(text: str) -> tuple[str, tuple[tuple[int, int, int], ...]]
     return "".join(pieces), tuple(segments)
 
 
+_TRANSLATION: tuple[dict[int, str], re.Pattern[str]] | None = None
+
+
+def _load_translation() -> tuple[dict[int, str], re.Pattern[str]]:
+    global _TRANSLATION
+    _TRANSLATION = _translation()
+    return _TRANSLATION
+
+
 def normalize(text: str) -> Normalized:
     """Normalize ``text``; pure and deterministic."""
     segments: tuple[tuple[int, int, int], ...] | None = None
@@ -163,6 +203,10 @@ def normalize(text: str) -> Normalized:
     if _SLOW_PATH.search(text) is not None:
         cased, segments = _decode_and_strip(text)
     if not cased.isascii():
-        cased = cased.translate(_translation_table())
-    starts = tuple(seg[0] for seg in segments) if segments is not None else None
+        table, changed = _TRANSLATION or _load_translation()
+        first = changed.search(cased)
+        if first is not None:
+            at = first.start()
+            cased = cased[:at] + cased[at:].translate(table)
+    starts = tuple([seg[0] for seg in segments]) if segments is not None else None
     return Normalized(text, cased, _lower_same_length(cased), segments, starts)

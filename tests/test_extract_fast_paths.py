@@ -1,0 +1,108 @@
+"""The extractor's speed work must not change what it finds: regexes rewritten
+so the engine can skip ahead give the same matches as the plain forms, the
+Rust and the pure Aho-Corasick backends give the same hits, and a range
+starting at zero no longer crashes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import DEV_SET
+from undersight import extract
+from undersight.extract import contacts
+from undersight.extract.matcher import Matcher
+from undersight.extract.pipeline import default_extractor
+from undersight.extract.prices import _DIGIT_RUN
+from undersight.text import normalize as normalize_text
+from undersight.text.normalize import _SLOW_PATH
+
+_CN = "零〇一二两三四五六七八九十百千万亿"
+# The plain forms the fast patterns were rewritten from.
+PLAIN = {
+    "QQ": re.compile(
+        r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
+        r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
+        r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
+    ),
+    "QQ_AFTER": re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]"),
+    "WECHAT": re.compile(
+        r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信"
+        r"|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
+        r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"
+        r"\s*(?:号|id)?\s*[:：=]?\s*"
+        r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
+    ),
+    "TELEGRAM_CUE": re.compile(
+        r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"
+        r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
+        r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
+    ),
+    "TELEGRAM_AT": re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])"),
+    "PHONE_INTL": re.compile(
+        r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)"
+    ),
+    "PHONE_CN": re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"),
+}
+PLAIN_SLOW_PATH = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
+    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \u3000](?=[\u3400-\u4dbf\u4e00-\u9fff])"
+)
+PLAIN_DIGIT_RUN = re.compile(rf"\.?[\d{_CN}]+")
+
+TRICKY = [
+    "qq12345 aqq 12345 q 12345 1q12345 q.q123456 扣扣 1 2 3 4 5 6",
+    "12345678(qq) 112345678（扣扣） wx:abcdef1 awx:abcdef1 v: abcdefg av: abcdefg",
+    "tg: @abcde atg:@abcde 电报:abcdef a电报:abcdef 飞机 abcdef ✈abcdef",
+    "+86 138 1234 5678 a+86 1381234 13812345678 213812345678 @abcd .@abcd x@abcd",
+    "中 文 中\u3000文 三 千 a\u200bb &amp; &#36;5 &#x24; &notanentity; .5 5. ..5 三百五",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(TRICKY)
+    for path in sorted(DEV_SET.glob("*.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    return texts
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[object, ...]]:
+    return [
+        (m.span(), *(m.span(i) for i in range(1, pattern.groups + 1)))
+        for m in pattern.finditer(text)
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_contact_patterns_match_as_their_plain_forms(name):
+    fast = getattr(contacts, name)
+    for text in _texts():
+        lower = normalize_text(text).lower
+        assert _spans(fast, lower) == _spans(PLAIN[name], lower), lower
+
+
+def test_slow_path_and_digit_runs_match_as_their_plain_forms():
+    for text in _texts():
+        assert _spans(_SLOW_PATH, text) == _spans(PLAIN_SLOW_PATH, text)
+        lower = normalize_text(text).lower
+        assert _spans(_DIGIT_RUN, lower) == _spans(PLAIN_DIGIT_RUN, lower)
+
+
+def test_both_automaton_backends_give_the_same_hits():
+    matcher = default_extractor().matcher
+    pure = Matcher.__new__(Matcher)
+    pure.__dict__.update(matcher.__dict__)
+    pure._fast = None  # the pyahocorasick fallback
+    pure._automaton = None
+    for text in [*_texts(), "出售 肉鸡 🔥 qq 12345678", "a\ud800b 出售 rat"]:
+        lower = normalize_text(text).lower
+        assert pure.scan(lower) == matcher.scan(lower), lower
+
+
+@pytest.mark.parametrize("text", ["0-5k", "0~5万 出售", "$0-9w", "价格 0-3k 联系QQ 12345678"])
+def test_a_range_from_zero_is_no_price_and_no_crash(text):
+    assert all(p.amount > 0 for p in extract(text).prices)
