@@ -200,10 +200,23 @@ def update_readme(text: str) -> bool:
     return True
 
 
+def _previous(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every size divided by ten")
-    parser.add_argument("--skip", nargs="*", default=[], choices=PARTS, help="parts to leave out")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=PARTS,
+        help="parts to leave out (their figures from the last full run are kept)",
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
@@ -228,8 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         "machine": extraction.machine_description(),
         "quick": args.quick,
     }
+    previous = _previous(RESULTS / "suite.json") if not args.quick else {}
     for name, step in steps.items():
         if name in args.skip:
+            if name in previous:  # keep the last full run's figures, dated
+                result[name] = {**previous[name], "carried_over_from": previous["date"]}
             continue
         print(f"\n== {name} ==", flush=True)
         started = time.monotonic()
