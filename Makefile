@@ -14,7 +14,11 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils fontconfig \
 	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0
 SYSTEM_STAMP := $(VENV)/.system-packages
 
-$(STAMP): pyproject.toml
+# The extractor's hot modules are compiled (setup.py, mypyc): editing them
+# reinstalls, so a stale compiled module never shadows its source.
+COMPILED_SOURCES := $(wildcard src/undersight/extract/*.py src/undersight/text/*.py)
+
+$(STAMP): pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -35,7 +39,7 @@ $(SYSTEM_STAMP): | $(STAMP)
 SPARK_STAMP := $(VENV)/.spark
 
 $(SPARK_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(BIN)/pip install --quiet $$($(BIN)/python scripts/extra-requirements.py spark)
 	@if ! command -v java >/dev/null 2>&1; then \
 		echo "installing a Java runtime for Spark" >&2; \
 		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -51,14 +55,14 @@ demo: $(STAMP) $(SYSTEM_STAMP)
 # The suite runs against a real PostgreSQL server on loopback, started here and
 # stopped after, whatever the outcome.
 test: $(STAMP) $(SYSTEM_STAMP) $(SPARK_STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts setup.py
 	@url=$$(scripts/pg-test-server.sh start) || exit 1; \
 	UNDERSIGHT_TEST_PG=$$url $(BIN)/python -m pytest -q; status=$$?; \
 	scripts/pg-test-server.sh stop; exit $$status
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts setup.py
+	$(BIN)/ruff format --check src tests bench scripts setup.py
 
 eval: $(STAMP)
 	$(BIN)/undersight eval tests/data/dev
@@ -71,7 +75,7 @@ BENCH_STAMP := $(VENV)/.bench
 BENCH_PG := UNDERSIGHT_PG_PORT=55433 UNDERSIGHT_PG_DATA=/tmp/undersight-pg-bench
 
 $(BENCH_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/pip install --quiet $$($(BIN)/python scripts/extra-requirements.py bench)
 	touch $@
 
 bench: $(BENCH_STAMP) $(SYSTEM_STAMP) $(SPARK_STAMP)
@@ -85,3 +89,4 @@ bench-export: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache
+	find src -name '*.so' -delete

@@ -94,10 +94,10 @@ def test_slow_path_and_digit_runs_match_as_their_plain_forms():
 
 def test_both_automaton_backends_give_the_same_hits():
     matcher = default_extractor().matcher
-    pure = Matcher.__new__(Matcher)
-    pure.__dict__.update(matcher.__dict__)
-    pure._fast = None  # the pyahocorasick fallback
-    pure._automaton = None
+    pure = Matcher([])  # the same terms, on the pyahocorasick fallback
+    for name in ("size", "_terms", "_info", "_empty"):  # (no __dict__ where compiled)
+        setattr(pure, name, getattr(matcher, name))
+    assert pure._fast is None and pure._automaton is None
     for text in [*_texts(), "出售 肉鸡 🔥 qq 12345678", "a\ud800b 出售 rat"]:
         lower = normalize_text(text).lower
         assert pure.scan(lower) == matcher.scan(lower), lower

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right, insort
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
+from typing import Final
 
 import base58
 import bech32
@@ -22,78 +24,101 @@ import phonenumbers
 from undersight.model import Contact
 from undersight.text.normalize import Normalized
 
-DOT = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_STOP = r"\s<>\"'`|\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、！？；：“”‘’（）【】《》"
+DOT: Final = r"(?:\.|\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\))"
+_LABEL: Final = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_STOP: Final = r"\s<>\"'`|\u3000-\u303f\u4e00-\u9fff\uff00-\uffef，。、！？；：“”‘’（）【】《》"
 
 # Patterns are written so that every alternative starts with a literal
 # character: the regex engine then skips ahead to those characters instead of
 # trying the whole pattern at every position. A lookbehind that belongs before
 # that character is written after it, over both: ``q(?<![a-z0-9]q)`` is
 # ``(?<![a-z0-9])q``.
-URL = re.compile(
+URL: Final = re.compile(
     rf"(?<![a-z0-9])(?:https?|hxxps?|h\[xx\]ps?|h\*\*ps?|ftp|fxp)(?::|\[:\])//[^{_STOP}]{{1,2048}}"
     rf"|(?<![a-z0-9.@/])www{DOT}{_LABEL}(?:{DOT}{_LABEL}){{1,6}}(?:[/:?#][^{_STOP}]{{0,2048}})?"
 )
-TELEGRAM_LINK = re.compile(
+TELEGRAM_LINK: Final = re.compile(
     rf"(?<![a-z0-9.])(?:https?://|hxxps?://)?(?:t|telegram){DOT}(?:me|dog)/(?!joinchat|\+|s/)"
     r"@?([a-z][a-z0-9_]{3,31})(?![a-z0-9_])"
 )
-EMAIL = re.compile(
+EMAIL: Final = re.compile(
     rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
     rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
 )
 # the local part and the space before the "@" take at most this many characters
-_EMAIL_REACH = 65
-TELEGRAM_AT = re.compile(r"@(?<![a-z0-9_@.]@)([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])")
-_TG_LABEL = r"\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"  # "tg: @name", "tg@name"
-_TG_SIGN = r"\s*(?:id|号|账号)?\s*[:：=]?\s*@?"  # "飞机 name"
-TELEGRAM_CUE = re.compile(
+_EMAIL_REACH: Final = 65
+# What every e-mail holds after its local part: an "@" (plain or defanged), a
+# host-name label and a dot; searching for it is much cheaper than for EMAIL.
+_EMAIL_AT: Final = re.compile(rf"(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?{_LABEL}{DOT}")
+TELEGRAM_AT: Final = re.compile(
+    r"@(?<![a-z0-9_@.]@)([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])"
+)
+_TG_LABEL: Final = r"\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"  # "tg: @name", "tg@name"
+_TG_SIGN: Final = r"\s*(?:id|号|账号)?\s*[:：=]?\s*@?"  # "飞机 name"
+TELEGRAM_CUE: Final = re.compile(
     rf"(?:t(?<![a-z]t)(?:g|elegram|elegarm|ele){_TG_LABEL}|电(?<![a-z]电)报{_TG_LABEL}"
     rf"|纸飞机{_TG_SIGN}|小飞机{_TG_SIGN}|飞机{_TG_SIGN}|电报{_TG_SIGN}|✈️?{_TG_SIGN}|✈{_TG_SIGN})"
     r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
 )
-QQ = re.compile(
+QQ: Final = re.compile(
     r"(?:q(?<![a-z0-9]q)\s?q|扣扣|抠抠|企鹅|球球|口口|q(?<![a-z0-9]q)|扣|群)"
     r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
     r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
 )
 # "2903318852（扣扣）", "12345678(QQ)": a number labelled after it, in brackets
-QQ_AFTER = re.compile(r"([1-9](?<!\d[1-9])\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]")
-WECHAT = re.compile(
+QQ_AFTER: Final = re.compile(r"([1-9](?<!\d[1-9])\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]")
+WECHAT: Final = re.compile(
     r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信|v(?<![a-z0-9]v)x"
     r"|w(?<![a-z0-9]w)(?:x|eixin|echat|e chat|echat id)"
     r"|薇|加v|\+v|v(?<![a-z0-9]v)(?=\s*[:：])|微(?=\s*[:：]))"
     r"\s*(?:号|id)?\s*[:：=]?\s*"
     r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
 )
-PHONE_INTL = re.compile(r"\+(?<![\w+]\+)\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)")
-PHONE_CN = re.compile(r"1(?<!\d1)[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
-PHONE_CUE = re.compile(
+PHONE_INTL: Final = re.compile(
+    r"\+(?<![\w+]\+)\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)"
+)
+PHONE_CN: Final = re.compile(r"1(?<!\d1)[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)")
+PHONE_CUE: Final = re.compile(
     r"(?:电话|手机号?|联系电话|热线|tel|phone|call|whatsapp|wa|☎️?|📞)\s*[:：.]?\s*"
     r"(\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,5})(?!\d)"
 )
-BTC_BASE58 = re.compile(r"(?<![0-9A-Za-z])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![0-9A-Za-z])")
-BTC_BECH32 = re.compile(r"(?<![0-9a-z])bc1[02-9ac-hj-np-z]{6,87}(?![0-9a-z])")
-ETH = re.compile(r"(?<![0-9a-z])0x[0-9a-f]{40}(?![0-9a-z])")
-TRON = re.compile(r"(?<![0-9A-Za-z])T[1-9A-HJ-NP-Za-km-z]{33}(?![0-9A-Za-z])")
-XMR = re.compile(
+BTC_BASE58: Final = re.compile(r"(?<![0-9A-Za-z])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![0-9A-Za-z])")
+BTC_BECH32: Final = re.compile(r"(?<![0-9a-z])bc1[02-9ac-hj-np-z]{6,87}(?![0-9a-z])")
+ETH: Final = re.compile(r"(?<![0-9a-z])0x[0-9a-f]{40}(?![0-9a-z])")
+TRON: Final = re.compile(r"(?<![0-9A-Za-z])T[1-9A-HJ-NP-Za-km-z]{33}(?![0-9A-Za-z])")
+XMR: Final = re.compile(
     r"(?<![0-9A-Za-z])[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![0-9A-Za-z])"
 )
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-IPV4 = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
-DOMAIN = re.compile(
+_OCTET: Final = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+IPV4: Final = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
+DOMAIN: Final = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
-_PHONE_SHAPE = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
+# What each of TELEGRAM_CUE, WECHAT and QQ cannot match without: one of these
+# words (checked first, as a substring test is much cheaper than the search).
+_TELEGRAM_CUE_WORDS: Final = ("tg", "tele", "飞机", "电报", "✈")
+_WECHAT_WORDS: Final = (
+    "v",
+    "微",
+    "薇",
+    "wx",
+    "wechat",
+    "weixin",
+    "we chat",
+    "威信",
+    "徽信",
+    "卫星",
+)
+_QQ_WORDS: Final = ("q", "群", "扣", "企鹅", "球球", "口口", "抠抠")
+_PHONE_SHAPE: Final = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
 # A dot (or a defanged one) between host-name characters; the match starts at
 # the dot, one character after the host-name character before it.
-_DOT_HIT = re.compile(
+_DOT_HIT: Final = re.compile(
     r"(?:\.(?<=[a-z0-9_-]\.)|\[(?<=[a-z0-9_-]\[)(?:\.\]|dot\])"
     r"|\((?<=[a-z0-9_-]\()(?:\.\)|dot\))|\{(?<=[a-z0-9_-]\{)\.\})[a-z0-9]"
 )
-_START_END = itemgetter(0, 1)
-_INF = float("inf")
+_START_END: Final = itemgetter(0, 1)
+_INF: Final = float("inf")
 
 
 _TLDS: frozenset[str] | None = None
@@ -106,13 +131,22 @@ def _load_tlds() -> frozenset[str]:
 
 
 # Maximal runs of characters a host name can be written with (linear to find).
-_TOKEN = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.[]{}()")
-_LONG_TOKEN = re.compile(r"[0-9A-Za-z]{26,}")
-_REFANG = (("[.]", "."), ("(.)", "."), ("{.}", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"))
-_TRAILING = ".,;:!?)]}>'\"*("
+_TOKEN: Final = re.compile(r"[a-z0-9\-_.\[\]{}()]+")
+_TOKEN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.[]{}()")
+_LONG_TOKEN: Final = re.compile(r"[0-9A-Za-z]{26,}")
+_REFANG: Final = (
+    ("[.]", "."),
+    ("(.)", "."),
+    ("{.}", "."),
+    ("[dot]", "."),
+    ("(dot)", "."),
+    ("[:]", ":"),
+)
+_TRAILING: Final = ".,;:!?)]}>'\"*("
 # Domains that are file names far more often than sites.
-_FILE_LIKE_TLDS = frozenset({"zip", "mov", "md", "py", "sh", "rs", "pl", "so", "js", "ps", "cs"})
+_FILE_LIKE_TLDS: Final = frozenset(
+    {"zip", "mov", "md", "py", "sh", "rs", "pl", "so", "js", "ps", "cs"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +165,8 @@ def refang(value: str) -> str:
     return value
 
 
-_URL_PARTS = re.compile(r"([a-zA-Z]+://)?([^/?#]*)(.*)", re.DOTALL)
-_PATH_MARK = re.compile(r"[/?#]")
+_URL_PARTS: Final = re.compile(r"([a-zA-Z]+://)?([^/?#]*)(.*)", re.DOTALL)
+_PATH_MARK: Final = re.compile(r"[/?#]")
 
 
 def _normalize_url(raw: str) -> str:
@@ -220,6 +254,11 @@ class _Collector:
         return tuple(out)
 
 
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``words``."""
+    return any(word in text for word in words)
+
+
 def _strip_trailing(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in _TRAILING:
         if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
@@ -235,6 +274,7 @@ def _links(norm: Normalized, c: _Collector) -> None:
     if "me/" in lower or "dog/" in lower:
         for m in TELEGRAM_LINK.finditer(lower):
             c.add("telegram", m.group(1), m.start(), m.end())
+    urls: Iterable[re.Match[str]]
     if "//" not in lower and "www" not in lower:
         urls = ()
     else:
@@ -254,7 +294,7 @@ def _links(norm: Normalized, c: _Collector) -> None:
         i = lower.find(cue, 0, first) if first >= 0 else lower.find(cue)
         if i >= 0:
             first = i
-    if first < 0:
+    if first < 0 or _EMAIL_AT.search(lower) is None:
         return
     for m in EMAIL.finditer(lower, max(0, first - 1 - _EMAIL_REACH)):
         if c.free(m.start(), m.end()):
@@ -264,20 +304,28 @@ def _links(norm: Normalized, c: _Collector) -> None:
 
 def _handles(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    for m in TELEGRAM_CUE.finditer(lower):
-        if c.free(*m.span(1)):
-            c.add("telegram", m.group(1), m.start(1), m.end(1))
+    if _has_any(lower, _TELEGRAM_CUE_WORDS):
+        for m in TELEGRAM_CUE.finditer(lower):
+            start, end = m.span(1)
+            if c.free(start, end):
+                c.add("telegram", m.group(1), start, end)
     if "@" in lower:
         for m in TELEGRAM_AT.finditer(lower):
-            if c.free(*m.span()):
-                c.add("telegram", m.group(1), m.start(), m.end())
-    for m in WECHAT.finditer(lower):
-        if c.free(*m.span(1)):
-            c.add("wechat", cased[m.start(1) : m.end(1)], m.start(1), m.end(1))
+            start, end = m.span()
+            if c.free(start, end):
+                c.add("telegram", m.group(1), start, end)
+    if _has_any(lower, _WECHAT_WORDS):
+        for m in WECHAT.finditer(lower):
+            start, end = m.span(1)
+            if c.free(start, end):
+                c.add("wechat", cased[start:end], start, end)
     if "qq" in lower or "扣扣" in lower or "企鹅" in lower:
         for m in QQ_AFTER.finditer(lower):
-            if c.free(*m.span(1)):
-                c.add("qq", m.group(1), *m.span(1))
+            start, end = m.span(1)
+            if c.free(start, end):
+                c.add("qq", m.group(1), start, end)
+    if not _has_any(lower, _QQ_WORDS):
+        return
     for m in QQ.finditer(lower):
         number = _qq_number(m.group(1))
         if number is None:
@@ -311,47 +359,57 @@ def _phones(norm: Normalized, c: _Collector, region: str) -> None:
     if _PHONE_SHAPE.search(lower) is None:
         return  # no run of 7+ digits (spaced or not): no phone number
     for m in PHONE_INTL.finditer(lower) if "+" in lower else ():
-        if c.free(*m.span()):
+        start, end = m.span()
+        if c.free(start, end):
             value = _phone_e164(m.group(), None)
             if value:
-                c.add("phone", value, *m.span())
+                c.add("phone", value, start, end)
     for m in PHONE_CN.finditer(lower):
-        if c.free(*m.span()):
+        start, end = m.span()
+        if c.free(start, end):
             value = _phone_e164(m.group(), "CN")
             if value:
-                c.add("phone", value, *m.span())
+                c.add("phone", value, start, end)
     for m in PHONE_CUE.finditer(lower):
-        if c.free(*m.span(1)):
+        start, end = m.span(1)
+        if c.free(start, end):
             value = _phone_e164(m.group(1), region)
             if value:
-                c.add("phone", value, *m.span(1))
+                c.add("phone", value, start, end)
 
 
 def _wallets(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
     if "0x" in lower:
         for m in ETH.finditer(lower):
-            if c.free(*m.span()):
-                c.add("eth", cased[m.start() : m.end()], *m.span())
+            start, end = m.span()
+            if c.free(start, end):
+                c.add("eth", cased[start:end], start, end)
     if "bc1" in lower:
         for m in BTC_BECH32.finditer(lower):
-            if c.free(*m.span()) and _valid_bech32(m.group()):
-                c.add("btc", m.group(), *m.span())
+            start, end = m.span()
+            if c.free(start, end) and _valid_bech32(m.group()):
+                c.add("btc", m.group(), start, end)
     if _LONG_TOKEN.search(cased) is None:
         return
     for m in BTC_BASE58.finditer(cased):
-        if c.free(*m.span()) and _valid_base58(m.group(), (0x00, 0x05)):
-            c.add("btc", m.group(), *m.span())
+        start, end = m.span()
+        if c.free(start, end) and _valid_base58(m.group(), (0x00, 0x05)):
+            c.add("btc", m.group(), start, end)
     for m in TRON.finditer(cased):
-        if c.free(*m.span()) and _valid_base58(m.group(), (0x41,)):
-            c.add("usdt_trc20", m.group(), *m.span())
+        start, end = m.span()
+        if c.free(start, end) and _valid_base58(m.group(), (0x41,)):
+            c.add("usdt_trc20", m.group(), start, end)
     for m in XMR.finditer(cased):
-        if c.free(*m.span()):
-            c.add("xmr", m.group(), *m.span())
+        start, end = m.span()
+        if c.free(start, end):
+            c.add("xmr", m.group(), start, end)
 
 
 def _network(norm: Normalized, c: _Collector) -> None:
     lower = norm.lower
+    if "." not in lower and "dot" not in lower:
+        return  # every _DOT_HIT is a dot, plain or defanged ("[.]", "(dot)")
     tlds = _TLDS or _load_tlds()
     # Only tokens with a dot inside can hold an IP or a domain: scan those.
     done = -1
@@ -369,18 +427,21 @@ def _network(norm: Normalized, c: _Collector) -> None:
         lo = max(0, lo - 1)
         hi = min(len(lower), hi + 1)
         # four octets need three dots ("." or "dot") in the token
+        ipv4: Iterable[re.Match[str]]
         if lower.count(".", lo, hi) + lower.count("dot", lo, hi) < 3:
             ipv4 = ()
         else:
             ipv4 = IPV4.finditer(lower, lo, hi)
         for m in ipv4:
-            if c.free(*m.span()):
-                c.add("ip", refang(m.group()), *m.span())
+            start, end = m.span()
+            if c.free(start, end):
+                c.add("ip", refang(m.group()), start, end)
         for m in DOMAIN.finditer(lower, lo, hi):
             tld = m.group(2)
-            if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(*m.span()):
+            start, end = m.span()
+            if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(start, end):
                 continue
-            c.add("domain", refang(m.group(1)), *m.span())
+            c.add("domain", refang(m.group(1)), start, end)
 
 
 def find_contacts(

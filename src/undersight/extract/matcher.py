@@ -20,20 +20,21 @@ same matches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Final
 
 import ahocorasick
 
 try:
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - the pure fallback
-    ahocorasick_rs = None
+    ahocorasick_rs = None  # type: ignore[assignment]
 
-NEUTRAL = "neutral"
+NEUTRAL: Final = "neutral"
 Entry = tuple[str, str, float]
 Hit = tuple[int, int, tuple[Entry, ...]]
 Row = tuple[str, str, str, float]  # (term, kind, label, weight)
 
-_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # What a term needs checked: (left word boundary, right word boundary, plural
 # "s" allowed, ((family index, entries, all neutral), ...)).
 _Info = tuple[bool, bool, bool, tuple[tuple[int, tuple[Entry, ...], bool], ...]]
@@ -94,7 +95,7 @@ class Matcher:
         """
         kept: list[list[tuple[int, int, tuple[Entry, ...], bool]]] = [[] for _ in range(self.size)]
         if self._empty:
-            return kept
+            return [[] for _ in range(self.size)]
         n = len(text)
         word = _WORD
         info = self._info
@@ -115,6 +116,6 @@ class Matcher:
                     stack.pop()  # earlier matches inside this one
                 stack.append((start, end, entries, neutral))
         return [
-            [(s, e, entries) for s, e, entries, neutral in stack if not neutral] if stack else stack
+            [(s, e, entries) for s, e, entries, neutral in stack if not neutral] if stack else []
             for stack in kept
         ]

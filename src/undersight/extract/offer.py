@@ -9,14 +9,14 @@ as evidence with its span.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from undersight.extract.matcher import Hit
 from undersight.model import Evidence
 from undersight.text.normalize import Normalized
 
 # Two payment methods or currencies joined by a swap marker: "PP > BTC", "USDT换RMB".
-_SWAP = re.compile(
+_SWAP: Final = re.compile(
     r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
     r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon gc|gift ?cards?|wu|"
     r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)"
@@ -25,41 +25,41 @@ _SWAP = re.compile(
     r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
     r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
 )
-_CURRENCY = (
+_CURRENCY: Final = (
     r"(?:usdt|u|btc|bitcoin|eth|ltc|xmr|trx|人民币|rmb|现金|cash|paypal|pp|skrill|payoneer|支付宝|微信|"
     r"银行卡|usd|eur|美金|美元|港币|台币|gift ?cards?)"
 )
 # 收U出U, 收ETH 出人民币, selling 2 BTC for cash, buying Payoneer ... paying in USDT
-_PAIRED_CN = rf"\s?{_CURRENCY}.{{0,12}}(?:收|出|换|兑)\s?{_CURRENCY}"
-_PAIRED_EN = (
+_PAIRED_CN: Final = rf"\s?{_CURRENCY}.{{0,12}}(?:收|出|换|兑)\s?{_CURRENCY}"
+_PAIRED_EN: Final = (
     rf"\s+(?:my\s+)?[\d.,]*\s?(?:k\s)?{_CURRENCY}\b.{{0,40}}?"
     rf"(?:\bfor\b|paying in|pay in|in exchange for)\s+(?:your\s+)?[\d.,$€£]*\s?{_CURRENCY}(?![a-z])"
 )
 # Every alternative starts with a literal character, so a search skips ahead
 # to those: "(?:收|出)X" is written "收X|出X", "\bmy" as "m(?<!\wm)y".
-_PAIRED = re.compile(
+_PAIRED: Final = re.compile(
     rf"收{_PAIRED_CN}|出{_PAIRED_CN}|买{_PAIRED_CN}|卖{_PAIRED_CN}"
     rf"|selling{_PAIRED_EN}|buying{_PAIRED_EN}|sell{_PAIRED_EN}|buy{_PAIRED_EN}"
     rf"|m(?<!\wm)y\s+[\d.,$€£]*\s?{_CURRENCY}\b.{{0,20}}\bfor\s+your\b"
 )
 # Asking who sells something is a buy request, not a question to discount.
-_REQUEST_QUESTION = re.compile(
+_REQUEST_QUESTION: Final = re.compile(
     r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)"
 )
 # Leading position of a message: where WTB/求购/收 decide the intent.
-_LEAD = re.compile(r"^[\s\W_]{0,6}")
-_HAVE_WANT = re.compile(
+_LEAD: Final = re.compile(r"^[\s\W_]{0,6}")
+_HAVE_WANT: Final = re.compile(
     r"\[h\].{0,80}\[[wn]\]|\(h\).{0,80}\([wn]\)"
     r"|h(?<!\wh)ave\b.{0,60}\b(?:want|need|needing|looking for)\b"
 )
 
 
 # Words one of which a message must hold to be checked for _PAIRED.
-_PAIR_GATE = re.compile("收|出|买|卖|sell|buy|my ")
+_PAIR_GATE: Final = re.compile("收|出|买|卖|sell|buy|my ")
 # The swap marker of _SWAP; the currency before it and the characters between
 # take at most _SWAP_REACH characters, so no match starts further before it.
-_SWAP_ARROW = re.compile(r"->|=>|>|→|to|for|换|兑|⇄|<->|<>")
-_SWAP_REACH = len("liberty reserve") + 12  # the longest currency, then [\s\d.,$€£%k]{0,12}
+_SWAP_ARROW: Final = re.compile(r"->|=>|>|→|to|for|换|兑|⇄|<->|<>")
+_SWAP_REACH: Final = len("liberty reserve") + 12  # the longest currency, then [\s\d.,$€£%k]{0,12}
 
 
 def _swap_bonus(lower: str) -> float:

@@ -8,9 +8,13 @@ the store, the web API and Spark all get identical results.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.machinery
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
@@ -21,10 +25,10 @@ from undersight.lexicon import Lexicon, default_lexicon
 from undersight.model import Contact, Evidence, Extraction, Price
 from undersight.text.normalize import Normalized, normalize
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK: Final = re.compile(r"[\u3400-\u9fff]")
 
 # What a counted thing is, when the message's category says so.
-CATEGORY_UNITS = {
+CATEGORY_UNITS: Final = {
     "sms_spam": "message",
     "bots": "host",
     "accounts": "account",
@@ -51,18 +55,18 @@ _Priced = tuple[
 ]
 
 # A secondary category must reach this share of the strongest one's score.
-RELATIVE_FLOOR = 0.4
+RELATIVE_FLOOR: Final = 0.4
 # Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
-_NEGATED = re.compile(
+_NEGATED: Final = re.compile(
     r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
     r"[^。!！?？\n;；]{0,6}$"
 )
 # Words one of which a message must hold for _NEGATED / _TARGETED to be tried.
-_NEGATION_WORDS = re.compile("不|勿|禁|拒|免谈|别来|no|not|never|don")
-_TARGET_WORDS = re.compile("打|攻击|黑|入侵|渗透|劫持|污染|hit|attack")
-_NEGATED_AFTER = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
+_NEGATION_WORDS: Final = re.compile("不|勿|禁|拒|免谈|别来|no|not|never|don")
+_TARGET_WORDS: Final = re.compile("打|攻击|黑|入侵|渗透|劫持|污染|hit|attack")
+_NEGATED_AFTER: Final = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
 # Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
-_TARGETED = re.compile(
+_TARGETED: Final = re.compile(
     r"(?:打|攻击|黑|入侵|渗透|劫持|污染|\bhit|\battack)\s?(?:一个|个|掉|死|下)?\s?$"
 )
 
@@ -94,17 +98,16 @@ class Extractor:
         self.prices = PriceFinder(lex)
         # Ads are reposted verbatim across groups and days: the date-free part
         # of an extraction is memoized by text (a pure function, so safe).
-        self._undated = (
-            lru_cache(maxsize=cache_size)(self._extract_undated)
-            if cache_size
-            else self._extract_undated
+        self._memo: Callable[[str], Extraction | _Priced] | None = (
+            lru_cache(maxsize=cache_size)(self._extract_undated) if cache_size else None
         )
 
     def extract(self, text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
         """Extract offer, intent, categories, platforms, prices and contacts."""
         day = parse_date(date)
-        result = self._undated(text)
-        if result.__class__ is Extraction:
+        memo = self._memo
+        result = memo(text) if memo is not None else self._extract_undated(text)
+        if isinstance(result, Extraction):
             return result  # no prices: nothing depends on the date
         offer, intent, categories, platforms, found, contacts, evidence = result
         prices = []
@@ -149,7 +152,7 @@ class Extractor:
             top = ["money_laundering", *top]  # currency exchange and OTC
         to_original = norm.to_original
         categories = tuple(
-            Evidence(cid, to_original(*first_hit[cid]))
+            Evidence(cid, to_original(first_hit[cid][0], first_hit[cid][1]))
             if cid in first_hit
             else Evidence(cid, (0, 0))
             for cid in (top or ["other"])
@@ -302,3 +305,26 @@ def default_extractor() -> Extractor:
 def extract(text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
     """Extract structured, evidenced facts from one message (see :class:`Extraction`)."""
     return default_extractor().extract(text, date)
+
+
+# The modules every message passes through, compiled to C by mypyc when the
+# package is built with it (setup.py): identical results, about 1.5x faster.
+HOT_MODULES: Final = (
+    "undersight.text.numbers",
+    "undersight.text.normalize",
+    "undersight.extract.matcher",
+    "undersight.extract.contacts",
+    "undersight.extract.prices",
+    "undersight.extract.offer",
+    "undersight.extract.pipeline",
+)
+
+
+def compiled_modules() -> dict[str, bool]:
+    """Whether each of :data:`HOT_MODULES` runs compiled (an extension module
+    built by mypyc) rather than from its ``.py`` source."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    return {
+        name: (getattr(importlib.import_module(name), "__file__", None) or "").endswith(suffixes)
+        for name in HOT_MODULES
+    }

@@ -14,37 +14,38 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from typing import Final
 
 from undersight.extract.matcher import Hit
 from undersight.lexicon import Lexicon
 from undersight.text.normalize import Normalized
 from undersight.text.numbers import parse_number
 
-_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_CN_MAGNITUDE = "十百千万亿"
-NUMBER = (
+_ARABIC: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万亿"
+_CN_MAGNITUDE: Final = "十百千万亿"
+NUMBER: Final = (
     rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{1,10}}(?:点[{_CN_DIGITS}]{{1,3}})?)"
 )
 # In candidates, a lone Chinese digit ("一个", "十分") is a number only before money words.
-_CANDIDATE_NUMBER = (
+_CANDIDATE_NUMBER: Final = (
     rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
     rf"|(?:{_ARABIC})"
     rf"|[{_CN_DIGITS}]{{2,10}}(?:点[{_CN_DIGITS}]{{1,3}})?"
     rf"|[{_CN_DIGITS}](?=\s{{0,2}}(?:毛|块|元|角|刀|美金|美元|u|米|百|千|万)))"
 )
-_DIGITISH = re.compile(rf"[\d{_CN_DIGITS}]")
+_DIGITISH: Final = re.compile(rf"[\d{_CN_DIGITS}]")
 # A run of digits, maybe after a decimal point: ``\.?[digits]+``, written to
 # start with one character class (so the engine skips to those characters);
 # a lone point is refused by the lookbehind.
-_DIGIT_RUN = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
-_RANGE_SEP = r"(?=[-~～—–到至t])(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
-_CLAUSE_END = re.compile(r"[。！？!?;；\n|•]")
-_SYMBOLS = frozenset("$¥€£₽₿")
-_FIAT_SYMBOLS = frozenset({"$", "us$", "usd$", "¥", "€", "£", "hk$", "nt$"})
-_TIME_UNITS = {
+_DIGIT_RUN: Final = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
+_RANGE_SEP: Final = r"(?=[-~～—–到至t])(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
+_CLAUSE_END: Final = re.compile(r"[。！？!?;；\n|•]")
+_SYMBOLS: Final = frozenset("$¥€£₽₿")
+_FIAT_SYMBOLS: Final = frozenset({"$", "us$", "usd$", "¥", "€", "£", "hk$", "nt$"})
+_TIME_UNITS: Final = {
     "小时": "hour",
     "h": "hour",
     "hr": "hour",
@@ -72,10 +73,10 @@ _TIME_UNITS = {
     "yr": "year",
     "yrs": "year",
 }
-_TIME_UNIT_LAST = frozenset(w[-1] for w in _TIME_UNITS)
-_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_TIME_UNIT_LAST: Final = frozenset(w[-1] for w in _TIME_UNITS)
+_DAYS: Final = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
-_NOT_MONEY_AFTER = re.compile(
+_NOT_MONEY_AFTER: Final = re.compile(
     r"(?:%|％|小时|分钟|个月|以上|公里|开头|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
     r"|[ \t](?:小时|分钟|个月|公里|[天人岁折%])"
     r"|[ \t]?(?:%|(?:km|gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
@@ -83,47 +84,49 @@ _NOT_MONEY_AFTER = re.compile(
     r"percent|pages?|sites?|domains?|ips?|threads?|cores?|vouches?)(?![a-z]))"
 )
 # "一台 2.8w", "一套源码3000", "单张8": a price per counted thing, written before it
-_PER_UNIT_BEFORE = re.compile(
+_PER_UNIT_BEFORE: Final = re.compile(
     r"[一单每全整]\s?[台个套条张份件只支本克瓶单次号机天页科](?:\s?[\u4e00-\u9fff]{1,4})?"
     r"\s{0,2}[:：=]?\s{0,2}$"
 )
 # After a bare magnitude ("5w", "两千"), what a price is followed by.
-_PRICE_END = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
-_FOR_DURATION = re.compile(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)")
-_FOR_QTY_BEFORE = re.compile(
+_PRICE_END: Final = re.compile(r"\s*(?:$|[,，。、;；!！)）\]】|/]|[ \t]+(?![+\d]))")
+_FOR_DURATION: Final = re.compile(r"\s{0,2}for\s{0,2}\d+\s?(?:months?|days?|weeks?|years?)")
+_FOR_QTY_BEFORE: Final = re.compile(
     rf"(?<![a-z0-9.$€£¥])(?P<num>{NUMBER})\s?(?:(?:[a-z]{{1,12}}\s?){{0,2}}(?:for|=|@)|[a-z]{{3,12}}s)"
     r"\s{0,2}(?:only\s)?$"
 )
-_BANDWIDTH_BEFORE = re.compile(r"(?:防|防御|流量|带宽|攻击)\s?$")
-_EXCHANGE_HINT = re.compile(r"汇率|承兑|换汇|兑换|出u|收u|otc")
-_PAYMENT_AFTER = re.compile(
+_BANDWIDTH_BEFORE: Final = re.compile(r"(?:防|防御|流量|带宽|攻击)\s?$")
+_EXCHANGE_HINT: Final = re.compile(r"汇率|承兑|换汇|兑换|出u|收u|otc")
+_PAYMENT_AFTER: Final = re.compile(
     r"\s?(?:pp|paypal|lr|liberty reserve|wu|western union|mg|moneygram|skrill|payoneer|cashapp|"
     r"cash app|venmo|zelle|perfect money|webmoney|wmz|revolut|payza|okpay|moneypak)(?![a-z])"
 )
-_QUANTITY_BEFORE = re.compile(r"(?:per|/|每|for)\s{0,2}$")
-_NOT_PRICE_AFTER = re.compile(r"\s{0,2}(?:deposit|turnover|profit|in profit|balance)(?![a-z])")
-_PER_THOUSAND_BEFORE = re.compile(
+_QUANTITY_BEFORE: Final = re.compile(r"(?:per|/|每|for)\s{0,2}$")
+_NOT_PRICE_AFTER: Final = re.compile(
+    r"\s{0,2}(?:deposit|turnover|profit|in profit|balance)(?![a-z])"
+)
+_PER_THOUSAND_BEFORE: Final = re.compile(
     r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$"
 )
-_VOLUME_BEFORE = re.compile(r"(?:日[发量跑引收出做]|有|[能可]发|月流水)\s{0,2}$")
+_VOLUME_BEFORE: Final = re.compile(r"(?:日[发量跑引收出做]|有|[能可]发|月流水)\s{0,2}$")
 # "一块五" = 1.5: after 块/元 a single digit is the tenths.
-_TENTHS_AFTER = re.compile(
+_TENTHS_AFTER: Final = re.compile(
     r"([一二两三四五六七八九]|[1-9])"
     r"(?![\d一二两三四五六七八九十百千万.,]|[个台条张套份件只次本克瓶年天月周季日期]|小时)"
 )
-_CN_TENTHS = {c: i + 1 for i, c in enumerate("一二三四五六七八九")} | {"两": 2}
+_CN_TENTHS: Final = {c: i + 1 for i, c in enumerate("一二三四五六七八九")} | {"两": 2}
 # A list line ending in a bare number: "✅ 陌陌号 15\n"
-_LINE_END = re.compile(r"[ \t]*(?:\n|$)")
-_CURRENCY_WORD = re.compile(
+_LINE_END: Final = re.compile(r"[ \t]*(?:\n|$)")
+_CURRENCY_WORD: Final = re.compile(
     r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt|btc|eth|ltc|xmr|比特币|美元|欧元)|[$¥€£]\s?\d"
 )
-_UNIT_PRICE_BEFORE = re.compile(
+_UNIT_PRICE_BEFORE: Final = re.compile(
     r"(?:单价|每个|每张|每条|each|per unit|unit price)\s{0,2}[:：]?\s{0,2}$"
 )
-_PER_UNIT_AFTER = re.compile(
+_PER_UNIT_AFTER: Final = re.compile(
     r"\s{0,2}(?:/\s?(?!\d)|每|一[个台条张套份件只次本克瓶单号]|per\s|each|ea\b|a\s(?:piece|pc|unit)|apiece)"
 )
-_MIN_MARKER = re.compile(r"[ \t]?起")
+_MIN_MARKER: Final = re.compile(r"[ \t]?起")
 
 
 def _alternation(words: list[str], suffix: bool = False) -> str:
@@ -149,33 +152,33 @@ def _alternation(words: list[str], suffix: bool = False) -> str:
 # characters. Whitespace is always let through (``\s`` is str.isspace, and
 # ``$`` also matches before a final newline). A gate only skips regex calls
 # that cannot match: results are unchanged.
-_VOLUME_LAST = frozenset("发量跑引收出做有水")
-_QUANTITY_BEFORE_LAST = frozenset("r/每")
-_FOR_QTY_LAST = frozenset("r=@sy")  # for, =, @, ...s, or "only "
-_UNIT_PRICE_LAST = frozenset("价个张条hte:：")
-_THOUSAND_LAST = frozenset("千万百条个次粉单:：")
-_PER_UNIT_BEFORE_LAST = frozenset(":：=")
-_PER_UNIT_AFTER_FIRST = frozenset("/每一pea")
-_PER_QTY_FIRST = frozenset("/p每f")
-_NOT_PRICE_AFTER_FIRST = frozenset("dtpib")
-_TIME_SPAN_FIRST = frozenset("一两二三四五六七八九十半")
-_BANDWIDTH_LAST = frozenset("防御量宽击")
-_CENTS_AFTER = re.compile(r"\s?(?:一|每|/|钱)")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_ONE_OR_EACH = re.compile(r"一|每")
-_RADIUS_BEFORE = re.compile(r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$")
-_METRES_AFTER = re.compile(r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)")
-_NON_DIGIT = re.compile(r"\D")
-_YEAR_AFTER = re.compile(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d")
-_DIGIT_OR_CLAUSE = re.compile(r"[\d。!?;；\n]")
-_NUMBER_RE = re.compile(NUMBER)
-_PERIOD_LABEL_AFTER = re.compile(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]")
-_LIFETIME_BREAK = re.compile(r"\d|[,;。，；\n]")
-_SLASH_UNIT = re.compile(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})")
-_MULT_END = re.compile(r"([kwm]|[百千万亿])$")
-_HAS_MULT = re.compile(r"[kwm百千万亿]")
-_QTY_MULT = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
-_THOUSAND_MULT = {"千": 1e3, "万": 1e4, "百": 1e2}
+_VOLUME_LAST: Final = frozenset("发量跑引收出做有水")
+_QUANTITY_BEFORE_LAST: Final = frozenset("r/每")
+_FOR_QTY_LAST: Final = frozenset("r=@sy")  # for, =, @, ...s, or "only "
+_UNIT_PRICE_LAST: Final = frozenset("价个张条hte:：")
+_THOUSAND_LAST: Final = frozenset("千万百条个次粉单:：")
+_PER_UNIT_BEFORE_LAST: Final = frozenset(":：=")
+_PER_UNIT_AFTER_FIRST: Final = frozenset("/每一pea")
+_PER_QTY_FIRST: Final = frozenset("/p每f")
+_NOT_PRICE_AFTER_FIRST: Final = frozenset("dtpib")
+_TIME_SPAN_FIRST: Final = frozenset("一两二三四五六七八九十半")
+_BANDWIDTH_LAST: Final = frozenset("防御量宽击")
+_CENTS_AFTER: Final = re.compile(r"\s?(?:一|每|/|钱)")
+_CJK_CHAR: Final = re.compile(r"[\u4e00-\u9fff]")
+_ONE_OR_EACH: Final = re.compile(r"一|每")
+_RADIUS_BEFORE: Final = re.compile(r"(?:半径|距离|覆盖|范围|高度|长度|宽度)[^\d]{0,4}$")
+_METRES_AFTER: Final = re.compile(r"\s?(?:[-~到至]\s?\d+(?:\.\d+)?\s?)?(?:公里|千米|米)")
+_NON_DIGIT: Final = re.compile(r"\D")
+_YEAR_AFTER: Final = re.compile(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d")
+_DIGIT_OR_CLAUSE: Final = re.compile(r"[\d。!?;；\n]")
+_NUMBER_RE: Final = re.compile(NUMBER)
+_PERIOD_LABEL_AFTER: Final = re.compile(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]")
+_LIFETIME_BREAK: Final = re.compile(r"\d|[,;。，；\n]")
+_SLASH_UNIT: Final = re.compile(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})")
+_MULT_END: Final = re.compile(r"([kwm]|[百千万亿])$")
+_HAS_MULT: Final = re.compile(r"[kwm百千万亿]")
+_QTY_MULT: Final = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
+_THOUSAND_MULT: Final = {"千": 1e3, "万": 1e4, "百": 1e2}
 
 
 def _ends_with(text: str, lo: int, hi: int, last: frozenset[str]) -> bool:
@@ -274,7 +277,14 @@ class _Context:
         "unit_nouns",
     )
 
-    def __init__(self, text: str, chinese: bool, vocab: list[Hit], masked, category_unit):  # type: ignore[no-untyped-def]
+    def __init__(
+        self,
+        text: str,
+        chinese: bool,
+        vocab: list[Hit],
+        masked: tuple[tuple[int, int], ...],
+        category_unit: str | None,
+    ) -> None:
         self.text = text
         self.chinese = chinese
         periods: list[tuple[int, int, str]] = []
@@ -393,7 +403,6 @@ class PriceFinder:
         prefix_search = self.prefix_before.search
         prefix_last = self._prefix_last
         num_group = self._groups[0]
-        judge = self._judge
         masked_spans, masked_starts = ctx.masked, ctx.masked_starts
         # Anchored matches at each run of digits (a currency word may stand
         # just before it) are much cheaper than one unanchored search.
@@ -418,7 +427,7 @@ class PriceFinder:
                 m = candidate_match(text, at)
                 if m is None:
                     continue
-            price, retry = judge(m, ctx, prev_end)
+            price, retry = self._judge(m, ctx, prev_end)
             if price is not None:
                 out.append(price)
                 prev_end = price.end
@@ -445,6 +454,12 @@ class PriceFinder:
             ):
                 # inside a contact (QQ digits, a phone, an IP): retry after the number
                 return None, m.end("num")
+        raw_num: str
+        raw_num2: str | None
+        pre: str | None
+        pre2: str | None
+        suf1: str | None
+        suf: str | None
         raw_num, raw_num2, pre, pre2, suf1, suf = m.group(*self._groups)
         num_end = m.end(self._groups[0])
         if raw_num2 is None and suf1:
@@ -757,7 +772,7 @@ class PriceFinder:
             return _THOUSAND_MULT[thousand.group("mult")], default_unit
         if self._per_unit_before(text, max(prev_end, start - 12), start):
             return None, self._unit_named(text, max(prev_end, start - 12), start) or default_unit
-        best = None
+        best: tuple[float | None, str | None] | None = None
         for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 24), start):
             if (
                 qs >= prev_end
@@ -863,11 +878,11 @@ class PriceFinder:
         return None
 
 
-_COMMA_OR_DIGIT = re.compile(r"[\d,，]")
+_COMMA_OR_DIGIT: Final = re.compile(r"[\d,，]")
 # Where a number (NUMBER, or a time span's "半") can start: a digit, a Chinese
 # numeral or a decimal point, after no letter, digit or point. Every pattern
 # here that starts with a number is only tried at these places.
-_NUMBER_START = re.compile(rf"[\d.{_CN_DIGITS}半](?<![a-z0-9.][\d.{_CN_DIGITS}半])")
+_NUMBER_START: Final = re.compile(rf"[\d.{_CN_DIGITS}半](?<![a-z0-9.][\d.{_CN_DIGITS}半])")
 
 
 def _search_at_numbers(

@@ -18,22 +18,23 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
-_INVISIBLE = (
+_INVISIBLE: Final = (
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
     r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
 )
 # Entities and invisible characters: the only steps that change length. An
 # entity, an invisible character, or a space between two Chinese characters;
 # written to start with one character class, so the engine skips to those.
-_SLOW_PATH = re.compile(
+_SLOW_PATH: Final = re.compile(
     rf"[&{_INVISIBLE} \u3000]"
     r"(?:(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
     rf"|(?<=[{_INVISIBLE}])"
     r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff][ \u3000])(?=[\u3400-\u4dbf\u4e00-\u9fff]))"
 )
 # Chinese numerals keep their spaces: "三千 月租" is not "三千月".
-_CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
+_CN_NUMERALS: Final = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
-MULTIPLIERS: dict[str, float] = {
+MULTIPLIERS: Final[dict[str, float]] = {
     "k": 1e3,
     "w": 1e4,
     "m": 1e6,
@@ -14,10 +15,10 @@ MULTIPLIERS: dict[str, float] = {
     "万": 1e4,
     "亿": 1e8,
 }
-CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+CHINESE_DIGITS: Final = "零〇一二两三四五六七八九十百千万亿"
 
-_ARABIC = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_WITH_MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)(k|w|m|百|千|万|亿)(\d?)")
+_ARABIC: Final = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_WITH_MULTIPLIER: Final = re.compile(r"(\d+(?:\.\d+)?)(k|w|m|百|千|万|亿)(\d?)")
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +44,7 @@ def parse_number(raw: str) -> float | None:
     return None
 
 
-_CN_DIGIT_VALUES = {
+_CN_DIGIT_VALUES: Final = {
     "零": 0,
     "〇": 0,
     "一": 1,
@@ -57,8 +58,8 @@ _CN_DIGIT_VALUES = {
     "八": 8,
     "九": 9,
 }
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_CN_SMALL_UNITS: Final = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS: Final = {"万": 10_000, "亿": 100_000_000}
 
 
 def _chinese(s: str) -> float | None:
