@@ -19,6 +19,7 @@ import io
 import json
 import platform
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ TARGET_MESSAGES = 20_000
 
 
 def build_corpus(path: Path, count: int, repeat_share: float = 0.0, seed: int = 7) -> int:
-    """Typical messages from the dev set, 50-300 characters, shuffled; returns bytes."""
+    """Ad-dense messages from the labelled dev set, 50-300 characters, shuffled; returns bytes."""
     texts = []
     for f in sorted((ROOT / "tests" / "data" / "dev").glob("*.jsonl")):
         for line in f.open(encoding="utf-8"):
@@ -74,6 +75,74 @@ def machine_description() -> str:
     import os
 
     return f"{model}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+SHARED_REAL = ROOT.parent / "shared" / "data" / "real"
+
+
+def tumcc_texts() -> list[str]:
+    """Real Telegram underground lines (TUMCC, spaces between CJK words removed);
+    empty where ../shared is absent."""
+    path = SHARED_REAL / "tumcc" / "TUMCC-clean.txt"
+    if not path.exists():
+        return []
+    lines = path.read_text("utf-8", errors="replace").splitlines()
+    return [_CJK_SPACE.sub("", line.strip()) for line in lines if line.strip()]
+
+
+def generated_texts(count: int = 60_000) -> list[str]:
+    """A generated QQ-group stream (undersight synth, cn-underground-2013)."""
+    import subprocess
+    import tempfile
+
+    exe = str(Path(sys.executable).with_name("undersight"))
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [exe, "synth", "--scenario", "cn-underground-2013", "--messages", str(count),
+             "--seed", "3", "--out", tmp],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        with (Path(tmp) / "truth.jsonl").open("rb") as fh:
+            return [orjson.loads(line)["text"] for line in fh]
+
+
+def stream_rate(name: str, texts: list[str], min_messages: int = 20_000) -> dict | None:
+    """Cold extraction vs read + JSON-decode over the 50-300 character messages of
+    a stream, written as JSONL (repeated passes up to ``min_messages``; no memo)."""
+    from undersight.extract.pipeline import Extractor
+
+    chosen = [t for t in texts if 50 <= len(t) <= 300]
+    if not chosen:
+        return None
+    passes = -(-min_messages // len(chosen))
+    lines = [orjson.dumps({"id": str(i), "text": t}) for i, t in enumerate(chosen)] * passes
+    blob = b"\n".join(lines) + b"\n"
+    decode_s = cpu(lambda: [orjson.loads(line) for line in blob.splitlines()])
+    records = [orjson.loads(line) for line in blob.splitlines()]
+    ex = Extractor(cache_size=0)
+    ex.extract("出售 肉鸡 100元 QQ 12345678", "2013-01-01")
+    results: list = []
+    extract_s = cpu(lambda: results.extend(ex.extract(r["text"]) for r in records))
+    n = len(records)
+    return {
+        "stream": name,
+        "messages": len(chosen),
+        "passes": passes,
+        "mean_chars": round(sum(map(len, chosen)) / len(chosen), 1),
+        "offer_share": round(sum(e.offer for e in results[: len(chosen)]) / len(chosen), 2),
+        "decode_msg_per_cpu_s": round(n / decode_s),
+        "extract_msg_per_cpu_s": round(n / extract_s),
+    }
+
+
+def typical_streams() -> list[dict]:
+    """The speed target's "typical 50-300 character messages": real and generated
+    group streams, beside the ad-dense labelled stream of :func:`measure`."""
+    out = [stream_rate("real Telegram underground lines (TUMCC)", tumcc_texts())]
+    out.append(stream_rate("generated QQ-group stream", generated_texts()))
+    return [r for r in out if r]
 
 
 def cpu(fn) -> float:  # type: ignore[no-untyped-def]
@@ -129,6 +198,7 @@ def measure(count: int = TARGET_MESSAGES) -> dict:
         "measures": {
             name: {"cpu_s": round(s, 4), "msg_per_cpu_s": round(n / s)} for name, s in rows
         },
+        "typical_streams": typical_streams(),
     }
 
 
@@ -143,6 +213,14 @@ def print_table(result: dict) -> None:
     for name, m in measures.items():
         seconds = m["cpu_s"]
         print(f"{name:36s} {seconds:8.3f} {n / seconds:12,.0f} {seconds / decode_s:14.1f}")
+    print("\ntypical streams, messages of 50-300 characters, one core (CPU time)\n")
+    head = f"{'msgs':>6s} {'chars':>6s} {'offers':>7s} {'msg/CPU-s':>10s} {'decode':>10s}"
+    print(f"{'stream':42s} {head}")
+    for t in result.get("typical_streams", []):
+        print(
+            f"{t['stream']:42s} {t['messages']:6,} {t['mean_chars']:6.0f} {t['offer_share']:7.0%}"
+            f" {t['extract_msg_per_cpu_s']:10,} {t['decode_msg_per_cpu_s']:10,}"
+        )
 
 
 def main() -> int:

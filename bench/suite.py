@@ -103,6 +103,14 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
                 (f"{name}, msg/CPU-s, one core", f"{v['msg_per_cpu_s']:,}",
                  f"{_ratio(decode, v['msg_per_cpu_s'])} the CPU of read + JSON-decode ({decode:,})")
             )  # fmt: skip
+        for t in r["extract"].get("typical_streams", []):
+            rows.append(
+                (f"extract (cold), {t['stream']}, {t['mean_chars']:.0f} chars mean,"
+                 f" {t['offer_share']:.0%} offers, msg/CPU-s",
+                 f"{t['extract_msg_per_cpu_s']:,}",
+                 f"{_ratio(t['decode_msg_per_cpu_s'], t['extract_msg_per_cpu_s'])} the CPU of"
+                 f" read + JSON-decode ({t['decode_msg_per_cpu_s']:,})")
+            )  # fmt: skip
     if "baselines" in r:
         b = r["baselines"]
         ours = b["prices"][0]
