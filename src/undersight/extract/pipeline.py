@@ -275,13 +275,7 @@ def parse_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
-    try:
-        if len(text) == 10:
-            return dt.date.fromisoformat(text)
-        return parse_date(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        raise ValueError(f"not an ISO 8601 date: {text[:40]!r}") from None
+    return _parse_date_text(str(value))
 
 
 @lru_cache(maxsize=4096)
