@@ -181,6 +181,23 @@ _QTY_MULT: Final = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
 _THOUSAND_MULT: Final = {"千": 1e3, "万": 1e4, "百": 1e2}
 
 
+def _matches_at(
+    pattern: re.Pattern[str], text: str, places: list[int], lo: int, endpos: int
+) -> list[re.Match[str]]:
+    """``pattern`` matched at each of ``places`` in order, non-overlapping, as
+    ``finditer`` from ``lo`` would find them when it can only start there."""
+    found = []
+    after = lo
+    for at in places:
+        if at < after:
+            continue
+        m = pattern.match(text, at, endpos)
+        if m is not None:
+            after = m.end()
+            found.append(m)
+    return found
+
+
 def _ends_with(text: str, lo: int, hi: int, last: frozenset[str]) -> bool:
     """Whether the last character of ``text[lo:hi]`` that is not whitespace is
     a ``last`` one: every window pattern gated by this ends with such a
@@ -698,16 +715,7 @@ class PriceFinder:
             return []
         unit_nouns = ctx.unit_nouns
         found = []
-        match = self.quantity.match
-        endpos = min(len(text), hi + 12)
-        after = lo
-        for at in places:
-            if at < after:
-                continue
-            q = match(text, at, endpos)
-            if q is None:
-                continue
-            after = q.end()
+        for q in _matches_at(self.quantity, text, places, lo, min(len(text), hi + 12)):
             value = parse_number(q.group("num"))
             if value is None:
                 continue
@@ -729,16 +737,7 @@ class PriceFinder:
             if unit in ("item", "message", "device"):
                 unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
-        match = self.bare_quantity.match
-        endpos = min(len(text), hi + 4)
-        after = lo
-        for at in places:
-            if at < after:
-                continue
-            q = match(text, at, endpos)
-            if q is None:
-                continue
-            after = q.end()
+        for q in _matches_at(self.bare_quantity, text, places, lo, min(len(text), hi + 4)):
             value = parse_number(q.group("num"))
             if value is not None and value > 1:
                 found.append((q.start(), q.end("num"), value, ""))
