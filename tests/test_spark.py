@@ -345,6 +345,15 @@ def test_user_errors_are_one_line(tmp_path, monkeypatch, capsys):
 
     data = tmp_path / "in.jsonl"
     data.write_text('{"id": "1", "text": "x"}\n', encoding="utf-8")
+    precious = tmp_path / "home"
+    (precious / "messages").mkdir(parents=True)
+    (precious / "notes.txt").write_text("mine", encoding="utf-8")
+    assert spark_main(["extract", "--input", str(data), "--output", str(precious)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "holds other files (notes.txt)" in err
+    assert (precious / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (precious / "messages").is_dir()
+
     monkeypatch.setitem(sys.modules, "pyspark", None)  # as if not installed
     assert spark_main(["extract", "--input", str(data), "--output", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err

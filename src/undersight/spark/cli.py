@@ -12,6 +12,7 @@ import sys
 import orjson
 
 from undersight.extract.jsonl import DEFAULT_MAX_LINE_BYTES
+from undersight.spark.inputs import InputError
 
 PROG = "undersight spark"
 
@@ -32,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--input", required=True, help="JSONL or Parquet file or folder (any Hadoop URI)"
     )
-    p.add_argument("--output", required=True, help="output folder (any Hadoop URI); replaced")
+    p.add_argument(
+        "--output",
+        required=True,
+        help="output folder (any Hadoop URI); a previous result there is replaced,"
+        " a folder holding anything else is refused",
+    )
     p.add_argument(
         "--format", dest="fmt", choices=("jsonl", "parquet"), help="default: by extension"
     )
@@ -53,6 +59,23 @@ def _is_local(path: str) -> bool:
     return "://" not in path and not path.startswith("file:")
 
 
+OUR_FOLDERS = frozenset({"messages", "offers", "prices", "contacts"})
+
+
+def _check_output(path: str) -> None:
+    """A local output folder is replaced only when it holds a previous result:
+    anything else in it is someone's data, and the job refuses to touch it."""
+    if not _is_local(path) or not os.path.exists(path):
+        return
+    if not os.path.isdir(path):
+        raise InputError(f"{path}: exists and is not a folder")
+    others = sorted(set(os.listdir(path)) - OUR_FOLDERS)
+    if others:
+        raise InputError(
+            f"{path}: holds other files ({', '.join(others[:3])}); choose a new or empty folder"
+        )
+
+
 def _print_summary(summary: dict) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -71,13 +94,13 @@ def _print_summary(summary: dict) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from undersight.spark.inputs import InputError
     from undersight.spark.session import SparkUnavailable, require_pyspark, start_session
 
     if _is_local(args.input) and not os.path.exists(args.input):
         raise InputError(f"{args.input}: no such file or folder")
     if args.partitions is not None and args.partitions < 1:
         raise InputError("--partitions must be at least 1")
+    _check_output(args.output)
     require_pyspark()
     from undersight.spark.runner import run_job
 
