@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,18 @@ def _persona(
     )
 
 
+def _linked(
+    authors: Iterable[str], links: Iterable[tuple[str, str, str]], skip: set[tuple[str, str]]
+) -> UnionFind:
+    """Authors joined through the identifiers they share: union-find over ``a|author``
+    and ``i|type|value`` nodes, leaving out the identifiers in ``skip`` (too shared)."""
+    sets = UnionFind(f"a|{a}" for a in authors)
+    for author, id_type, value in links:
+        if (id_type, value) not in skip:
+            sets.union(f"a|{author}", f"i|{id_type}|{value}")
+    return sets
+
+
 def build_personas(store: Store, max_shared: int = DEFAULT_MAX_SHARED) -> ActorResult:
     """Link every author to the identifiers they posted (and a QQ author to its own
     number), join them by union-find over identifiers used by at most ``max_shared``
@@ -241,11 +254,11 @@ def build_personas(store: Store, max_shared: int = DEFAULT_MAX_SHARED) -> ActorR
 
     links = _collect_links(store, authors)
     excluded = _exclusions(links, max_shared)
-    skip = {(e.id_type, e.value) for e in excluded}
-    sets = UnionFind(f"a|{a}" for a in authors)
-    for link in links:
-        if (link.id_type, link.value) not in skip:
-            sets.union(f"a|{link.author_key}", f"i|{link.id_type}|{link.value}")
+    sets = _linked(
+        authors,
+        ((link.author_key, link.id_type, link.value) for link in links),
+        {(e.id_type, e.value) for e in excluded},
+    )
 
     personas = [_persona(members, authors, groups, cats) for members in sets.groups()]
     personas.sort(key=lambda p: (-p.offers, -p.messages, p.persona_id))
@@ -301,13 +314,10 @@ def persona_author_groups(store: Store, max_shared: int = DEFAULT_MAX_SHARED) ->
     users: dict[tuple[str, str], set[str]] = defaultdict(set)
     for author, id_type, value in pairs:
         users[(id_type, value)].add(author)
-    sets = UnionFind(f"a|{a}" for a in counts)
-    for (id_type, value), who in users.items():
-        if len(who) <= max_shared:
-            node = f"i|{id_type}|{value}"
-            for author in who:
-                sets.union(f"a|{author}", node)
-    del pairs, users
+    too_shared = {ident for ident, who in users.items() if len(who) > max_shared}
+    del users
+    sets = _linked(counts, pairs, too_shared)
+    del pairs
     ranked = []
     for members in sets.groups():
         who = [m[2:] for m in members if m.startswith("a|")]
