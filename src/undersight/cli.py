@@ -121,9 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--map", dest="mapping", help="column mapping for JSONL/CSV: text=content,date=created_at"
     )
     p.add_argument("--platform", help="platform name for JSONL/CSV dumps (default forum)")
-    p.add_argument(
-        "--jobs", type=int, help="extraction processes (default: every core)"
-    )
+    p.add_argument("--jobs", type=int, help="extraction processes (default: every core)")
     p.add_argument("--batch-size", type=int, default=2000, help="messages per transaction")
     p.set_defaults(func=cmd_ingest)
 

@@ -10,8 +10,9 @@ is skipped in chunks, never held whole.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO, Any
 
 import orjson
@@ -19,6 +20,7 @@ import orjson
 from undersight.extract.pipeline import Extractor, default_extractor, parse_date
 
 DEFAULT_MAX_LINE_BYTES = 1 << 20  # 1 MiB
+CHUNK_LINES = 1000  # lines decoded, extracted and written together
 _CHUNK = 1 << 16
 _SALVAGE_ID = re.compile(rb'"id"\s*:\s*"((?:[^"\\\n]|\\.){0,256})"')
 
@@ -114,23 +116,40 @@ def process_line(line: InputLine, extractor: Extractor, max_bytes: int) -> dict[
     return {"id": id_, **result.to_dict()}
 
 
+def chunked(lines: Iterator[InputLine], size: int) -> Iterator[list[InputLine]]:
+    """Input lines in lists of ``size`` (the last one shorter)."""
+    while chunk := list(islice(lines, size)):
+        yield chunk
+
+
+def encode_lines(lines: list[InputLine], extractor: Extractor, max_bytes: int) -> tuple[bytes, int]:
+    """The output lines for ``lines``, joined and newline-terminated, and how many
+    of them are error objects."""
+    out: list[bytes] = []
+    errors = 0
+    for line in lines:
+        result = process_line(line, extractor, max_bytes)
+        if "error" in result:
+            errors += 1
+        out.append(orjson.dumps(result))
+    out.append(b"")
+    return b"\n".join(out), errors
+
+
 def run(
     source: IO[bytes],
     sink: IO[bytes],
     extractor: Extractor | None = None,
     max_bytes: int = DEFAULT_MAX_LINE_BYTES,
-    on_line: Callable[[int], None] | None = None,
 ) -> RunStats:
-    """Stream ``source`` JSONL through the extractor into ``sink``."""
+    """Stream ``source`` JSONL through the extractor into ``sink``, in this process
+    (``undersight.extract.parallel.run_parallel`` spreads it over processes)."""
     ex = extractor or default_extractor()
     stats = RunStats()
-    for line in read_lines(source, max_bytes):
-        out = process_line(line, ex, max_bytes)
-        stats.lines += 1
-        if "error" in out:
-            stats.errors += 1
-        sink.write(orjson.dumps(out) + b"\n")
-        if on_line is not None:
-            on_line(line.number)
+    for chunk in chunked(read_lines(source, max_bytes), CHUNK_LINES):
+        data, errors = encode_lines(chunk, ex, max_bytes)
+        sink.write(data)
+        stats.lines += len(chunk)
+        stats.errors += errors
     sink.flush()
     return stats

@@ -12,23 +12,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import chain, islice
+from itertools import chain
 from typing import IO
 
-import orjson
-
 from undersight.extract.jsonl import (
+    CHUNK_LINES,
     DEFAULT_MAX_LINE_BYTES,
     InputLine,
     RunStats,
-    process_line,
+    chunked,
+    encode_lines,
     read_lines,
 )
 from undersight.extract.pipeline import default_extractor
-
-CHUNK_LINES = 1000
 
 
 def available_cores() -> int:
@@ -41,21 +39,7 @@ def available_cores() -> int:
 
 def _chunk_output(lines: list[InputLine], max_bytes: int) -> tuple[bytes, int]:
     """Worker: the output lines of one chunk, joined, and how many were errors."""
-    ex = default_extractor()
-    out: list[bytes] = []
-    errors = 0
-    for line in lines:
-        result = process_line(line, ex, max_bytes)
-        if "error" in result:
-            errors += 1
-        out.append(orjson.dumps(result))
-    out.append(b"")
-    return b"\n".join(out), errors
-
-
-def _chunks(lines: Iterator[InputLine], size: int) -> Iterator[list[InputLine]]:
-    while chunk := list(islice(lines, size)):
-        yield chunk
+    return encode_lines(lines, default_extractor(), max_bytes)
 
 
 def run_parallel(
@@ -77,7 +61,7 @@ def run_parallel(
         if on_lines is not None:
             on_lines(len(chunk))
 
-    chunks = _chunks(read_lines(source, max_bytes), chunk_lines)
+    chunks = chunked(read_lines(source, max_bytes), chunk_lines)
     first = next(chunks, None)
     if first is None:
         sink.flush()
