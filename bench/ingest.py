@@ -73,11 +73,12 @@ def report_timings(db: Path, out: Path) -> dict[str, object]:
     return {"date": time.strftime("%Y-%m-%d"), "queries_s": queries, "report_s": total}
 
 
-def synth_corpus(size: int, folder: Path) -> Path:
-    """A generated corpus of ``size`` messages in the QQ export format."""
+def synth_corpus(size: int, folder: Path, seed: int = 1) -> Path:
+    """A generated corpus of ``size`` messages in the QQ export format (``folder/qq``;
+    the generator's record of every message beside it, ``folder/truth.jsonl``)."""
     subprocess.run(
         [EXE, "synth", "--scenario", "cn-underground-2013", "--messages", str(size),
-         "--seed", "1", "--out", str(folder)],
+         "--seed", str(seed), "--out", str(folder)],
         check=True,
         capture_output=True,
     )  # fmt: skip

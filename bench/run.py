@@ -93,17 +93,12 @@ def tumcc_texts() -> list[str]:
 
 def generated_texts(count: int = 60_000) -> list[str]:
     """A generated QQ-group stream (undersight synth, cn-underground-2013)."""
-    import subprocess
     import tempfile
 
-    exe = str(Path(sys.executable).with_name("undersight"))
+    from ingest import synth_corpus
+
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            [exe, "synth", "--scenario", "cn-underground-2013", "--messages", str(count),
-             "--seed", "3", "--out", tmp],
-            check=True,
-            capture_output=True,
-        )  # fmt: skip
+        synth_corpus(count, Path(tmp), seed=3)
         with (Path(tmp) / "truth.jsonl").open("rb") as fh:
             return [orjson.loads(line)["text"] for line in fh]
 
