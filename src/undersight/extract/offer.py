@@ -81,15 +81,85 @@ class OfferDecision(NamedTuple):
     evidence: tuple[Evidence, ...]
 
 
-def decide_offer(
+class CueScore:
+    """What a message's cues say, before its prices are known: the offer
+    decision then needs only whether it states a price (:meth:`decide`)."""
+
+    __slots__ = (
+        "best_category",
+        "chatter",
+        "contact",
+        "evidence",
+        "intent_strength",
+        "signals",
+        "totals",
+    )
+
+    def __init__(
+        self,
+        totals: dict[str, float],
+        evidence: tuple[Evidence, ...],
+        best_category: float,
+        has_contact: bool,
+    ) -> None:
+        self.totals = totals
+        self.evidence = evidence
+        self.best_category = best_category
+        self.intent_strength = totals["sell"] + totals["buy"] + totals["exchange"] + totals["other"]
+        self.signals = 0.8 * min(self.intent_strength, 3.0) + 0.8 * min(best_category, 2.0)
+        self.contact = 0.3 * has_contact
+        self.chatter = 0.9 * totals["chatter"]
+
+    def could_be_offer(self) -> bool:
+        """Whether some price could make the message an offer: when not, its
+        prices need not be looked for (the score only grows with a price)."""
+        return self._offer(self._score(True, True), True)
+
+    def _score(self, has_price: bool, structured_price: bool) -> float:
+        return (
+            self.signals
+            + 1.0 * has_price
+            + 0.3 * structured_price  # "82美金/1000条": a package or a billing period
+            + self.contact
+            - self.chatter
+        )
+
+    def _offer(self, score: float, has_price: bool) -> bool:
+        return score >= 1.8 and (
+            self.best_category >= 0.5 or has_price or self.intent_strength >= 2.0
+        )
+
+    def decide(self, has_price: bool, structured_price: bool = False) -> OfferDecision:
+        """The decision, given whether the message states a price and whether
+        one has a package quantity or a billing period."""
+        score = self._score(has_price, structured_price)
+        if not self._offer(score, has_price):
+            return OfferDecision(False, None, score, self.evidence)
+        totals = self.totals
+        sell, buy, exchange, other = (
+            totals["sell"],
+            totals["buy"],
+            totals["exchange"],
+            totals["other"],
+        )
+        if exchange >= 1.5 and exchange >= max(sell, buy) * 0.6:
+            intent = "exchange"
+        elif other >= 1.5 and other >= max(sell, buy) * 0.8:
+            intent = "other"  # a job or partnership, not a product
+        elif buy > sell:
+            intent = "buy"
+        else:
+            intent = "sell"
+        return OfferDecision(True, intent, score, self.evidence)
+
+
+def score_cues(
     norm: Normalized,
     cue_hits: list[Hit],
     category_scores: dict[str, float],
-    has_price: bool,
     has_contact: bool,
-    structured_price: bool = False,
-) -> OfferDecision:
-    """Decide offer and intent from the cues found in a message."""
+) -> CueScore:
+    """Sum the intent and chatter cues of a message (each distinct term once)."""
     totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
     lower = norm.lower
     lead_end = _LEAD.match(lower).end() + 1  # type: ignore[union-attr]
@@ -115,26 +185,5 @@ def decide_offer(
             evidence.append(Evidence(kind, to_original(start, end)))
 
     totals["exchange"] += _swap_bonus(lower)
-
-    intent_strength = totals["sell"] + totals["buy"] + totals["exchange"] + totals["other"]
     best_category = max(category_scores.values(), default=0.0)
-    score = (
-        0.8 * min(intent_strength, 3.0)
-        + 0.8 * min(best_category, 2.0)
-        + 1.0 * has_price
-        + 0.3 * structured_price  # "82美金/1000条": a package or a billing period
-        + 0.3 * has_contact
-        - 0.9 * totals["chatter"]
-    )
-    offer = score >= 1.8 and (best_category >= 0.5 or has_price or intent_strength >= 2.0)
-    if not offer:
-        return OfferDecision(False, None, score, tuple(evidence))
-    if totals["exchange"] >= 1.5 and totals["exchange"] >= max(totals["sell"], totals["buy"]) * 0.6:
-        intent = "exchange"
-    elif totals["other"] >= 1.5 and totals["other"] >= max(totals["sell"], totals["buy"]) * 0.8:
-        intent = "other"  # a job or partnership, not a product
-    elif totals["buy"] > totals["sell"]:
-        intent = "buy"
-    else:
-        intent = "sell"
-    return OfferDecision(True, intent, score, tuple(evidence))
+    return CueScore(totals, tuple(evidence), best_category, has_contact)

@@ -18,7 +18,7 @@ from typing import Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
-from undersight.extract.offer import OfferDecision, decide_offer
+from undersight.extract.offer import OfferDecision, score_cues
 from undersight.extract.prices import PriceFinder
 from undersight.fx import to_usd
 from undersight.lexicon import Lexicon, default_lexicon
@@ -132,6 +132,9 @@ class Extractor:
             cue_hits = _outside(cue_hits, contact_spans)
             category_hits = _outside(category_hits, contact_spans)
         scores, first_hit = _category_scores(category_hits, lower)
+        cues = score_cues(norm, cue_hits, scores, bool(contacts))
+        if not cues.could_be_offer():
+            return Extraction(False, None, (), (), (), contacts, cues.evidence)
         top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
@@ -141,10 +144,7 @@ class Extractor:
             if p.quantity or p.period:
                 structured = True
                 break
-        # has_price, has_contact, structured_price
-        decision: OfferDecision = decide_offer(
-            norm, cue_hits, scores, bool(found), bool(contacts), structured
-        )
+        decision: OfferDecision = cues.decide(bool(found), structured)
         if not decision.offer:
             return Extraction(False, None, (), (), (), contacts, decision.evidence)
 
