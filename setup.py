@@ -35,6 +35,7 @@ COMPILED = [
     "src/undersight/extract/contacts.py",
     "src/undersight/extract/prices.py",
     "src/undersight/extract/offer.py",
+    "src/undersight/extract/records.py",
     "src/undersight/extract/pipeline.py",
 ]
 # mypyc type-checks what it compiles; third-party packages are taken as

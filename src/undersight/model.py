@@ -1,4 +1,8 @@
-"""The shared vocabulary: frozen dataclasses every stage passes along.
+"""The shared vocabulary: immutable records every stage passes along.
+
+An extraction's parts (:class:`Evidence`, :class:`Price`, :class:`Contact`,
+:class:`Extraction`) are named tuples: immutable, hashable, picklable and
+cheap to build, as one is built per fact of every message.
 
 Spans are ``(start, end)`` character offsets into the ORIGINAL message text,
 end exclusive, so ``text[start:end]`` is the evidence for a field.
@@ -8,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 Span = tuple[int, int]
 
@@ -56,16 +60,14 @@ CONTACT_TYPES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """A label together with the span of text that produced it."""
 
     label: str
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class Price:
+class Price(NamedTuple):
     """One stated price of what a message offers or seeks."""
 
     amount: float
@@ -94,8 +96,7 @@ class Price:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(NamedTuple):
     """A contact handle or indicator, normalized, with where it was written."""
 
     type: str
@@ -106,8 +107,7 @@ class Contact:
         return {"type": self.type, "value": self.value}
 
 
-@dataclass(frozen=True, slots=True)
-class Extraction:
+class Extraction(NamedTuple):
     """Everything extracted from one message."""
 
     offer: bool
@@ -116,7 +116,7 @@ class Extraction:
     platforms: tuple[Evidence, ...] = ()
     prices: tuple[Price, ...] = ()
     contacts: tuple[Contact, ...] = ()
-    offer_evidence: tuple[Evidence, ...] = field(default=())
+    offer_evidence: tuple[Evidence, ...] = ()
 
     @property
     def category_ids(self) -> list[str]:

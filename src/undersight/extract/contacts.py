@@ -21,6 +21,7 @@ import base58
 import bech32
 import phonenumbers
 
+from undersight.extract.records import contact
 from undersight.model import Contact
 from undersight.text.normalize import Normalized
 
@@ -250,7 +251,7 @@ class _Collector:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Contact(kind, value, self.norm.to_original(start, end)))
+            out.append(contact(kind, value, self.norm.to_original(start, end)))
         return tuple(out)
 
 
@@ -460,5 +461,5 @@ def find_contacts(
         return (), ()
     if len(found) == 1:  # nothing to sort or to deduplicate
         start, end, kind, value = found[0]
-        return (Contact(kind, value, norm.to_original(start, end)),), ((start, end),)
+        return (contact(kind, value, norm.to_original(start, end)),), ((start, end),)
     return collector.contacts(), collector.spans()

@@ -12,6 +12,7 @@ import re
 from typing import Final, NamedTuple
 
 from undersight.extract.matcher import Hit
+from undersight.extract.records import evidence as make_evidence
 from undersight.model import Evidence
 from undersight.text.normalize import Normalized
 
@@ -182,7 +183,7 @@ def score_cues(
                 if request:
                     continue  # "有人出金吗?" asks for a seller
             totals[kind] = totals.get(kind, 0.0) + weight
-            evidence.append(Evidence(kind, to_original(start, end)))
+            evidence.append(make_evidence(kind, to_original(start, end)))
 
     totals["exchange"] += _swap_bonus(lower)
     best_category = max(category_scores.values(), default=0.0)

@@ -20,9 +20,10 @@ from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import OfferDecision, score_cues
 from undersight.extract.prices import PriceFinder
+from undersight.extract.records import evidence, extraction, price
 from undersight.fx import to_usd
 from undersight.lexicon import Lexicon, default_lexicon
-from undersight.model import Contact, Evidence, Extraction, Price
+from undersight.model import Contact, Evidence, Extraction
 from undersight.text.normalize import Normalized, normalize
 
 _CJK: Final = re.compile(r"[\u3400-\u9fff]")
@@ -109,14 +110,16 @@ class Extractor:
         result = memo(text) if memo is not None else self._extract_undated(text)
         if isinstance(result, Extraction):
             return result  # no prices: nothing depends on the date
-        offer, intent, categories, platforms, found, contacts, evidence = result
+        offer, intent, categories, platforms, found, contacts, offer_evidence = result
         prices = []
         for amount, currency, span, amount_max, quantity, unit, period in found:
             usd, note = to_usd(amount, currency, day)
             prices.append(
-                Price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
+                price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
-        return Extraction(offer, intent, categories, platforms, tuple(prices), contacts, evidence)
+        return extraction(
+            offer, intent, categories, platforms, tuple(prices), contacts, offer_evidence
+        )
 
     def _extract_undated(self, text: str) -> Extraction | _Priced:
         """Everything but the currency conversion, which depends on the date: an
@@ -134,7 +137,7 @@ class Extractor:
         scores, first_hit = _category_scores(category_hits, lower)
         cues = score_cues(norm, cue_hits, scores, bool(contacts))
         if not cues.could_be_offer():
-            return Extraction(False, None, (), (), (), contacts, cues.evidence)
+            return extraction(False, None, (), (), (), contacts, cues.evidence)
         top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
@@ -146,22 +149,22 @@ class Extractor:
                 break
         decision: OfferDecision = cues.decide(bool(found), structured)
         if not decision.offer:
-            return Extraction(False, None, (), (), (), contacts, decision.evidence)
+            return extraction(False, None, (), (), (), contacts, decision.evidence)
 
         if decision.intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
         to_original = norm.to_original
         categories = tuple(
-            Evidence(cid, to_original(first_hit[cid][0], first_hit[cid][1]))
+            evidence(cid, to_original(first_hit[cid][0], first_hit[cid][1]))
             if cid in first_hit
-            else Evidence(cid, (0, 0))
+            else evidence(cid, (0, 0))
             for cid in (top or ["other"])
         )
         platforms = (
             self._platforms(norm, _outside(platform_hits, contact_spans)) if platform_hits else ()
         )
         if not found:
-            return Extraction(
+            return extraction(
                 True, decision.intent, categories, platforms, (), contacts, decision.evidence
             )
         parts = tuple(
@@ -207,7 +210,7 @@ class Extractor:
         for start, end, entries in hits:
             for _, pid, _ in entries:
                 if pid not in seen:
-                    seen[pid] = Evidence(pid, norm.to_original(start, end))
+                    seen[pid] = evidence(pid, norm.to_original(start, end))
         if "mobile" in seen and ("android" in seen or "ios" in seen):
             del seen["mobile"]
         return tuple(seen.values())
@@ -310,6 +313,7 @@ HOT_MODULES: Final = (
     "undersight.extract.contacts",
     "undersight.extract.prices",
     "undersight.extract.offer",
+    "undersight.extract.records",
     "undersight.extract.pipeline",
 )
 
