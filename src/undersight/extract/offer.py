@@ -9,7 +9,7 @@ as evidence with its span.
 from __future__ import annotations
 
 import re
-from typing import Final, NamedTuple
+from typing import Final
 
 from undersight.extract.matcher import Hit
 from undersight.extract.records import evidence as make_evidence
@@ -75,13 +75,6 @@ def _swap_bonus(lower: str) -> float:
     return 0.0
 
 
-class OfferDecision(NamedTuple):
-    offer: bool
-    intent: str | None
-    score: float
-    evidence: tuple[Evidence, ...]
-
-
 class CueScore:
     """What a message's cues say, before its prices are known: the offer
     decision then needs only whether it states a price (:meth:`decide`)."""
@@ -130,28 +123,22 @@ class CueScore:
             self.best_category >= 0.5 or has_price or self.intent_strength >= 2.0
         )
 
-    def decide(self, has_price: bool, structured_price: bool = False) -> OfferDecision:
-        """The decision, given whether the message states a price and whether
+    def intent(self, has_price: bool, structured_price: bool = False) -> str | None:
+        """The offer's intent (sell, buy, exchange, other), or ``None`` when the
+        message is not an offer, given whether it states a price and whether
         one has a package quantity or a billing period."""
-        score = self._score(has_price, structured_price)
-        if not self._offer(score, has_price):
-            return OfferDecision(False, None, score, self.evidence)
+        if not self._offer(self._score(has_price, structured_price), has_price):
+            return None
         totals = self.totals
-        sell, buy, exchange, other = (
-            totals["sell"],
-            totals["buy"],
-            totals["exchange"],
-            totals["other"],
-        )
+        sell, buy = totals["sell"], totals["buy"]
+        exchange, other = totals["exchange"], totals["other"]
         if exchange >= 1.5 and exchange >= max(sell, buy) * 0.6:
-            intent = "exchange"
-        elif other >= 1.5 and other >= max(sell, buy) * 0.8:
-            intent = "other"  # a job or partnership, not a product
-        elif buy > sell:
-            intent = "buy"
-        else:
-            intent = "sell"
-        return OfferDecision(True, intent, score, self.evidence)
+            return "exchange"
+        if other >= 1.5 and other >= max(sell, buy) * 0.8:
+            return "other"  # a job or partnership, not a product
+        if buy > sell:
+            return "buy"
+        return "sell"
 
 
 def score_cues(

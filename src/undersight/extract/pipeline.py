@@ -18,10 +18,10 @@ from typing import Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
-from undersight.extract.offer import OfferDecision, score_cues
+from undersight.extract.offer import score_cues
 from undersight.extract.prices import PriceFinder
 from undersight.extract.records import evidence, extraction, price
-from undersight.fx import to_usd
+from undersight.fx import to_usd, usd_rate
 from undersight.lexicon import Lexicon, default_lexicon
 from undersight.model import Contact, Evidence, Extraction
 from undersight.text.normalize import Normalized, normalize
@@ -55,6 +55,8 @@ _Priced = tuple[
     tuple[Evidence, ...],
 ]
 
+# (currency, day) rates an extractor keeps at most.
+_RATE_MEMO: Final = 65536
 # A secondary category must reach this share of the strongest one's score.
 RELATIVE_FLOOR: Final = 0.4
 # Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
@@ -102,6 +104,8 @@ class Extractor:
         self._memo: Callable[[str], Extraction | _Priced] | None = (
             lru_cache(maxsize=cache_size)(self._extract_undated) if cache_size else None
         )
+        # USD rates by (currency, posting day), as fx.usd_rate gives them
+        self._rates: dict[tuple[str, dt.date], tuple[float | None, str | None]] = {}
 
     def extract(self, text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:
         """Extract offer, intent, categories, platforms, prices and contacts."""
@@ -112,8 +116,19 @@ class Extractor:
             return result  # no prices: nothing depends on the date
         offer, intent, categories, platforms, found, contacts, offer_evidence = result
         prices = []
+        rates = self._rates
         for amount, currency, span, amount_max, quantity, unit, period in found:
-            usd, note = to_usd(amount, currency, day)
+            if day is None:
+                usd, note = to_usd(amount, currency, None)  # today's rate: not kept
+            else:
+                key = (currency, day)
+                known = rates.get(key)
+                if known is None:
+                    if len(rates) >= _RATE_MEMO:
+                        rates.clear()
+                    known = rates[key] = usd_rate(currency, day)
+                rate, note = known
+                usd = None if rate is None else round(amount * rate, 2)  # as to_usd
             prices.append(
                 price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
@@ -147,11 +162,11 @@ class Extractor:
             if p.quantity or p.period:
                 structured = True
                 break
-        decision: OfferDecision = cues.decide(bool(found), structured)
-        if not decision.offer:
-            return extraction(False, None, (), (), (), contacts, decision.evidence)
+        intent = cues.intent(bool(found), structured)
+        if intent is None:
+            return extraction(False, None, (), (), (), contacts, cues.evidence)
 
-        if decision.intent == "exchange" and "money_laundering" not in top:
+        if intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
         to_original = norm.to_original
         categories = tuple(
@@ -164,9 +179,7 @@ class Extractor:
             self._platforms(norm, _outside(platform_hits, contact_spans)) if platform_hits else ()
         )
         if not found:
-            return extraction(
-                True, decision.intent, categories, platforms, (), contacts, decision.evidence
-            )
+            return extraction(True, intent, categories, platforms, (), contacts, cues.evidence)
         parts = tuple(
             (
                 p.amount,
@@ -181,12 +194,12 @@ class Extractor:
         )
         return (
             True,
-            decision.intent,
+            intent,
             categories,
             platforms,
             parts,
             contacts,
-            decision.evidence,
+            cues.evidence,
         )
 
     def _ranked_categories(self, scores: dict[str, float]) -> list[str]:

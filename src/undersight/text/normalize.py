@@ -16,7 +16,6 @@ import html.entities
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
@@ -37,7 +36,6 @@ _SLOW_PATH: Final = re.compile(
 _CN_NUMERALS: Final = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
     """A normalized message: ``cased`` keeps letter case, ``lower`` does not.
 
@@ -46,14 +44,28 @@ class Normalized:
     maps character for character (fixed end -1) and a decoded piece
     (``&amp;`` -> ``&``) maps every character to its whole source. ``None``
     means identity, the common case. Only the segment starts are kept, so
-    normalizing costs nothing per character.
+    normalizing costs nothing per character. Read-only by convention (a plain
+    class: one is built per message, and a frozen dataclass costs more).
     """
 
-    original: str
-    cased: str
-    lower: str
-    segments: tuple[tuple[int, int, int], ...] | None = None
-    segment_starts: tuple[int, ...] | None = None
+    __slots__ = ("cased", "lower", "original", "segment_starts", "segments")
+
+    def __init__(
+        self,
+        original: str,
+        cased: str,
+        lower: str,
+        segments: tuple[tuple[int, int, int], ...] | None = None,
+        segment_starts: tuple[int, ...] | None = None,
+    ) -> None:
+        self.original = original
+        self.cased = cased
+        self.lower = lower
+        self.segments = segments
+        self.segment_starts = segment_starts
+
+    def __repr__(self) -> str:
+        return f"Normalized(original={self.original!r}, cased={self.cased!r})"
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of the normalized text to the original."""
