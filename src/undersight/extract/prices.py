@@ -286,6 +286,7 @@ class _Context:
         "masked",
         "masked_starts",
         "not_price_ends",
+        "number_start_list",
         "period_ends",
         "period_starts",
         "periods",
@@ -346,6 +347,17 @@ class _Context:
         ] = []  # (start, currency) of prices with a currency word
         self.currency_word: bool | None = None  # computed when first needed
         self.has_mei = "每" in text
+        self.number_start_list: list[int] | None = None  # computed when first needed
+
+    def number_starts(self, lo: int, hi: int) -> list[int]:
+        """Where ``_NUMBER_START`` matches in ``[lo, hi)``, in order: the
+        message's places, found once (a lookbehind sees before ``lo`` either way)."""
+        starts = self.number_start_list
+        if starts is None:
+            starts = self.number_start_list = [m.start() for m in _NUMBER_START.finditer(self.text)]
+        if hi <= lo:
+            return []
+        return starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
 
     def names_currency(self) -> bool:
         """Whether prices in the message name their currency (``_CURRENCY_WORD``)."""
@@ -710,7 +722,7 @@ class PriceFinder:
             return []
         # both patterns can only start where a number can (_NUMBER_START): try
         # those places in order, as finditer would (non-overlapping)
-        places = [m.start() for m in _NUMBER_START.finditer(text, lo, hi)]
+        places = ctx.number_starts(lo, hi)
         if not places:
             return []
         unit_nouns = ctx.unit_nouns
@@ -864,8 +876,7 @@ class PriceFinder:
         if start > lo and any(c in _TIME_UNIT_LAST for c in text[max(lo, start - 3) : start]):
             match = self.time_span.match
             after = lo
-            for place in _NUMBER_START.finditer(text, lo, start):
-                at = place.start()
+            for at in ctx.number_starts(lo, start):
                 if at < after:
                     continue
                 t = match(text, at, start)  # as finditer(text, lo, start) would
@@ -890,8 +901,8 @@ def _search_at_numbers(
     """``pattern.search(text, lo, hi)`` for a pattern that starts with a number
     (after a lookbehind refusing a letter, digit or point before it)."""
     text = ctx.text
-    for place in _NUMBER_START.finditer(text, lo, hi):
-        found = pattern.match(text, place.start(), hi)
+    for at in ctx.number_starts(lo, hi):
+        found = pattern.match(text, at, hi)
         if found is not None:
             return found
     return None
