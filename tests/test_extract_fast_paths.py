@@ -6,6 +6,7 @@ starting at zero no longer crashes."""
 from __future__ import annotations
 
 import json
+import random
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from conftest import DEV_SET
 from undersight import extract
 from undersight.extract import contacts
 from undersight.extract.matcher import Matcher
+from undersight.extract.offer import _swapped
 from undersight.extract.pipeline import default_extractor
 from undersight.extract.prices import _DIGIT_RUN
 from undersight.text import normalize as normalize_text
@@ -53,6 +55,22 @@ PLAIN_SLOW_PATH = re.compile(
     r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \u3000](?=[\u3400-\u4dbf\u4e00-\u9fff])"
 )
 PLAIN_DIGIT_RUN = re.compile(rf"\.?[\d{_CN}]+")
+# What offer._swapped decides without a regex: does this match anywhere?
+PLAIN_SWAP = re.compile(
+    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
+    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon gc|gift ?cards?|wu|"
+    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)"
+    r"[\s\d.,$€£%k]{0,12}(?:->|=>|>|→|to|for|换|兑|⇄|<->|<>)\s*[\d.,$€£\s]{0,12}"
+    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
+    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
+    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
+)
+# Pieces of swap offers and of near misses, for random texts.
+_SWAP_WORDS = (
+    "pp btc u usdt rmb 人民币 微信 $ € £ paypal amazon gc gift card giftcards cash app "
+    "-> => > → to for 换 兑 ⇄ <-> <> < - = t f o 5 12 ٣ . , % k x a s 其"
+)
+SWAP_PIECES = [*_SWAP_WORDS.split(" "), " ", "  ", "\n", "\u3000", "liberty reserve"]
 
 TRICKY = [
     "qq12345 aqq 12345 q 12345 1q12345 q.q123456 扣扣 1 2 3 4 5 6",
@@ -106,3 +124,24 @@ def test_both_automaton_backends_give_the_same_hits():
 @pytest.mark.parametrize("text", ["0-5k", "0~5万 出售", "$0-9w", "价格 0-3k 联系QQ 12345678"])
 def test_a_range_from_zero_is_no_price_and_no_crash(text):
     assert all(p.amount > 0 for p in extract(text).prices)
+
+
+def test_swap_check_agrees_with_its_pattern():
+    rng = random.Random(5)
+    texts = [normalize_text(t).lower for t in _texts()]
+    texts += [
+        "".join(rng.choice(SWAP_PIECES) for _ in range(rng.randint(1, 14))) for _ in range(40_000)
+    ]
+    texts += [
+        "pp" + " " * 13 + "> btc",
+        "pp 1234567890123> btc",
+        "pp > " + "5" * 12 + "btc",
+        "pp > 5btcx",
+        "usdt换rmb",
+    ]
+    found = 0
+    for text in texts:
+        expected = PLAIN_SWAP.search(text) is not None
+        assert _swapped(text) == expected, text
+        found += expected
+    assert 1_000 < found < len(texts) - 1_000  # both answers are well exercised

@@ -16,16 +16,126 @@ from undersight.extract.records import evidence as make_evidence
 from undersight.model import Evidence
 from undersight.text.normalize import Normalized
 
-# Two payment methods or currencies joined by a swap marker: "PP > BTC", "USDT换RMB".
-_SWAP: Final = re.compile(
-    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
-    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon gc|gift ?cards?|wu|"
-    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)"
-    r"[\s\d.,$€£%k]{0,12}(?:->|=>|>|→|to|for|换|兑|⇄|<->|<>)\s*[\d.,$€£\s]{0,12}"
-    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
-    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
-    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
-)
+# Two payment methods or currencies joined by a swap marker: "PP > BTC",
+# "USDT换RMB". ``_swapped`` decides whether the pattern in the tests
+# (tests/test_extract_fast_paths.py, ``PLAIN_SWAP``) matches anywhere, without
+# the regex engine, which would try the currency words at nearly every letter.
+# Its currency words, spelled out (``gift ?cards?`` is four of them).
+_SWAP_WORDS: Final = [
+    "paypal",
+    "pp",
+    "btc",
+    "bitcoin",
+    "lr",
+    "wmz",
+    "webmoney",
+    "pm",
+    "usdt",
+    "eth",
+    "ltc",
+    "xmr",
+    "skrill",
+    "cashapp",
+    "zelle",
+    "venmo",
+    "revolut",
+    "payoneer",
+    "giftcard",
+    "giftcards",
+    "wu",
+    "usd",
+    "eur",
+    "rmb",
+    "cny",
+    "u",
+    "人民币",
+    "支付宝",
+    "微信",
+    "银行卡",
+    "$",
+    "€",
+    "£",
+    "liberty reserve",
+    "perfect money",
+    "cash app",
+    "gift card",
+    "gift cards",
+]
+_SWAP_ARROWS: Final = ("->", "=>", ">", "→", "to", "for", "换", "兑", "⇄", "<->", "<>")
+
+
+def _by(words: list[str], index: int) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for word in words:
+        grouped.setdefault(word[index], []).append(word)
+    return {c: tuple(ws) for c, ws in grouped.items()}
+
+
+# The currency before the marker, by last character; the one after, by first.
+_SWAP_FROM: Final = _by([*_SWAP_WORDS, "amazon gc"], -1)
+_SWAP_TO: Final = _by([*_SWAP_WORDS, "amazon"], 0)
+# Where a marker starts: a marker's first character, the "t" of "to" or the
+# "f" of "for" (written to start with one character class, which the engine
+# skips ahead to).
+_SWAP_MARK: Final = re.compile(r"[-=>→换兑⇄<tf](?:(?<=t)(?=o)|(?<=f)(?=or)|(?<=[^tf]))")
+# Markers by first character.
+_SWAP_ARROWS_AT: Final = _by(list(_SWAP_ARROWS), 0)
+_SWAP_GAP_BEFORE: Final = frozenset(".,$€£%k")  # and whitespace and digits
+_SWAP_GAP_AFTER: Final = frozenset(".,$€£")  # and whitespace and digits
+_ASCII_LOWER: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _swapped(lower: str) -> bool:
+    """Whether the swap pattern matches somewhere in ``lower``: a currency, at
+    most 12 gap characters, a marker, whitespace and at most 12 more gap
+    characters, a currency not followed by a letter."""
+    n = len(lower)
+    for mark in _SWAP_MARK.finditer(lower):
+        at = mark.start()
+        if not _currency_before(lower, at):
+            continue
+        for arrow in _SWAP_ARROWS_AT[lower[at]]:
+            if lower.startswith(arrow, at) and _currency_after(lower, at + len(arrow), n):
+                return True
+    return False
+
+
+def _currency_before(lower: str, at: int) -> bool:
+    """A currency word ends at ``at``, or before a gap of at most 12 characters."""
+    end = at
+    while True:
+        if end > 0:
+            for word in _SWAP_FROM.get(lower[end - 1], ()):
+                if lower.endswith(word, 0, end):
+                    return True
+        if end == 0 or at - end >= 12:
+            return False
+        c = lower[end - 1]
+        if not (c in _SWAP_GAP_BEFORE or c.isspace() or c.isdecimal()):
+            return False
+        end -= 1
+
+
+def _currency_after(lower: str, at: int, n: int) -> bool:
+    """After whitespace and at most 12 gap characters from ``at``, a currency
+    word not followed by a letter."""
+    spaces = at
+    while spaces < n and lower[spaces].isspace():
+        spaces += 1
+    limit = spaces + 12
+    start = at
+    while start < n and start <= limit:
+        for word in _SWAP_TO.get(lower[start], ()):
+            end = start + len(word)
+            if lower.startswith(word, start) and (end >= n or lower[end] not in _ASCII_LOWER):
+                return True
+        c = lower[start]
+        if not (c in _SWAP_GAP_AFTER or c.isspace() or c.isdecimal()):
+            return False
+        start += 1
+    return False
+
+
 _CURRENCY: Final = (
     r"(?:usdt|u|btc|bitcoin|eth|ltc|xmr|trx|人民币|rmb|现金|cash|paypal|pp|skrill|payoneer|支付宝|微信|"
     r"银行卡|usd|eur|美金|美元|港币|台币|gift ?cards?)"
@@ -57,10 +167,6 @@ _HAVE_WANT: Final = re.compile(
 
 # Words one of which a message must hold to be checked for _PAIRED.
 _PAIR_GATE: Final = re.compile("收|出|买|卖|sell|buy|my ")
-# The swap marker of _SWAP; the currency before it and the characters between
-# take at most _SWAP_REACH characters, so no match starts further before it.
-_SWAP_ARROW: Final = re.compile(r"->|=>|>|→|to|for|换|兑|⇄|<->|<>")
-_SWAP_REACH: Final = len("liberty reserve") + 12  # the longest currency, then [\s\d.,$€£%k]{0,12}
 
 
 def _swap_bonus(lower: str) -> float:
@@ -69,8 +175,7 @@ def _swap_bonus(lower: str) -> float:
         return 3.0
     if _PAIR_GATE.search(lower) is not None and _PAIRED.search(lower):
         return 3.0  # both sides of a swap are named
-    arrow = _SWAP_ARROW.search(lower)
-    if arrow is not None and _SWAP.search(lower, max(0, arrow.start() - _SWAP_REACH)):
+    if _swapped(lower):
         return 1.5
     return 0.0
 
