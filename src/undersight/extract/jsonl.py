@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import orjson
 
@@ -31,8 +31,7 @@ class RunStats:
     errors: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class InputLine:
+class InputLine(NamedTuple):
     """One physical input line: its number and bytes, or why it was not read whole."""
 
     number: int
@@ -86,12 +85,12 @@ def process_line(line: InputLine, extractor: Extractor, max_bytes: int) -> dict[
     if not data.strip():
         return error("empty line")
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return error(f"invalid UTF-8 at byte {exc.start + 1}", _salvaged_id(data))
-    try:
-        record = orjson.loads(data)
+        record = orjson.loads(data)  # which refuses invalid UTF-8 too
     except orjson.JSONDecodeError as exc:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return error(f"invalid UTF-8 at byte {bad.start + 1}", _salvaged_id(data))
         return error(f"invalid JSON: {exc}", _salvaged_id(data))
     if not isinstance(record, dict):
         return error(f"expected a JSON object, got {type(record).__name__}")
