@@ -21,7 +21,7 @@ from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import score_cues
 from undersight.extract.prices import PriceFinder
 from undersight.extract.records import evidence, extraction, price
-from undersight.fx import to_usd, usd_rate
+from undersight.fx import usd_rate
 from undersight.lexicon import Lexicon, default_lexicon
 from undersight.model import Contact, Evidence, Extraction
 from undersight.text.normalize import Normalized, normalize
@@ -117,18 +117,16 @@ class Extractor:
         offer, intent, categories, platforms, found, contacts, offer_evidence = result
         prices = []
         rates = self._rates
+        on = day or dt.date.today()  # as fx.to_usd: no date, today's rate
         for amount, currency, span, amount_max, quantity, unit, period in found:
-            if day is None:
-                usd, note = to_usd(amount, currency, None)  # today's rate: not kept
-            else:
-                key = (currency, day)
-                known = rates.get(key)
-                if known is None:
-                    if len(rates) >= _RATE_MEMO:
-                        rates.clear()
-                    known = rates[key] = usd_rate(currency, day)
-                rate, note = known
-                usd = None if rate is None else round(amount * rate, 2)  # as to_usd
+            key = (currency, on)
+            known = rates.get(key)
+            if known is None:
+                if len(rates) >= _RATE_MEMO:
+                    rates.clear()
+                known = rates[key] = usd_rate(currency, on)
+            rate, note = known
+            usd = None if rate is None else round(amount * rate, 2)  # as fx.to_usd
             prices.append(
                 price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
