@@ -585,9 +585,9 @@ class PriceFinder:
             currency = _inherited_currency(ctx, start) or ("CNY" if ctx.chinese else "USD")
         if amount <= 0:
             return None, None
-        amount = round(amount, 8)
+        amount = _round8(amount)
         if amount_max is not None:
-            amount_max = round(amount_max, 8)
+            amount_max = _round8(amount_max)
         if explicit_currency:
             ctx.explicit.append((start, currency))
         quantity, unit = self._quantity(start, end, ctx, prev_end)
@@ -928,6 +928,12 @@ def thousand_before(
     if not _ends_with(text, lo, start, _THOUSAND_LAST):
         return None
     return _PER_THOUSAND_BEFORE.search(text[lo:start])
+
+
+def _round8(value: float) -> float:
+    """``round(value, 8)``, which a whole number needs not (and which costs a
+    decimal conversion)."""
+    return value if value.is_integer() else round(value, 8)
 
 
 def _trim_chinese(raw: str, text: str, num_end: int) -> tuple[str, int]:
