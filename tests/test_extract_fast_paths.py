@@ -15,7 +15,7 @@ from conftest import DEV_SET
 from undersight import extract
 from undersight.extract import contacts
 from undersight.extract.matcher import Matcher
-from undersight.extract.offer import _swapped
+from undersight.extract.offer import _lead, _swapped
 from undersight.extract.pipeline import default_extractor
 from undersight.extract.prices import _DIGIT_RUN
 from undersight.text import normalize as normalize_text
@@ -145,3 +145,12 @@ def test_swap_check_agrees_with_its_pattern():
         assert _swapped(text) == expected, text
         found += expected
     assert 1_000 < found < len(texts) - 1_000  # both answers are well exercised
+
+
+def test_lead_agrees_with_its_pattern():
+    lead = re.compile(r"^[\s\W_]{0,6}")
+    rng = random.Random(3)
+    pieces = ["a", "_", " ", "\n", "出", "!", "【", "1", "٣", "²", "½", "\u3000", "🔥", "Ⅻ"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        assert _lead(text) == lead.match(text).end(), repr(text)

@@ -36,8 +36,9 @@ Row = tuple[str, str, str, float]  # (term, kind, label, weight)
 
 _WORD: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # What a term needs checked: (left word boundary, right word boundary, plural
-# "s" allowed, ((family index, entries, all neutral), ...)).
-_Info = tuple[bool, bool, bool, tuple[tuple[int, tuple[Entry, ...], bool], ...]]
+# "s" allowed, ((family index, entries), ...)); a neutral term's entries are
+# ``()``: it takes part in containment, then is dropped.
+_Info = tuple[bool, bool, bool, tuple[tuple[int, tuple[Entry, ...]], ...]]
 
 
 class Matcher:
@@ -57,7 +58,7 @@ class Matcher:
             right = term[-1] in _WORD
             plural = right and len(term) >= 3 and term[-1].isalpha()
             groups = tuple(
-                (index, tuple(entries), all(e[0] == NEUTRAL for e in entries))
+                (index, () if all(e[0] == NEUTRAL for e in entries) else tuple(entries))
                 for index, entries in sorted(by_family.items())
             )
             self._info.append((left, right, plural, groups))
@@ -93,7 +94,7 @@ class Matcher:
         stack per family, without sorting (matches ending together may come
         in any order: the longest one wins either way).
         """
-        kept: list[list[tuple[int, int, tuple[Entry, ...], bool]]] = [[] for _ in range(self.size)]
+        kept: list[list[Hit]] = [[] for _ in range(self.size)]
         if self._empty:
             return [[] for _ in range(self.size)]
         n = len(text)
@@ -108,14 +109,11 @@ class Matcher:
                     plural and text[end] == "s" and (end + 1 == n or text[end + 1] not in word)
                 ):
                     continue
-            for index, entries, neutral in groups:
+            for index, entries in groups:
                 stack = kept[index]
                 if stack and stack[-1][1] == end and stack[-1][0] <= start:
                     continue  # a longer match with the same end is kept already
                 while stack and stack[-1][0] >= start:
                     stack.pop()  # earlier matches inside this one
-                stack.append((start, end, entries, neutral))
-        return [
-            [(s, e, entries) for s, e, entries, neutral in stack if not neutral] if stack else []
-            for stack in kept
-        ]
+                stack.append((start, end, entries))
+        return [[hit for hit in stack if hit[2]] if stack else stack for stack in kept]

@@ -157,8 +157,6 @@ _PAIRED: Final = re.compile(
 _REQUEST_QUESTION: Final = re.compile(
     r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)"
 )
-# Leading position of a message: where WTB/求购/收 decide the intent.
-_LEAD: Final = re.compile(r"^[\s\W_]{0,6}")
 _HAVE_WANT: Final = re.compile(
     r"\[h\].{0,80}\[[wn]\]|\(h\).{0,80}\([wn]\)"
     r"|h(?<!\wh)ave\b.{0,60}\b(?:want|need|needing|looking for)\b"
@@ -246,6 +244,18 @@ class CueScore:
         return "sell"
 
 
+def _lead(text: str) -> int:
+    r"""The leading position of a message, where WTB/求购/收 decide the intent:
+    how many of the first six characters come before the first letter or
+    digit (``^[\s\W_]{0,6}``: in ``re``, a word character is ``str.isalnum``
+    or ``_``)."""
+    n = min(len(text), 6)
+    i = 0
+    while i < n and not text[i].isalnum():
+        i += 1
+    return i
+
+
 def score_cues(
     norm: Normalized,
     cue_hits: list[Hit],
@@ -255,7 +265,7 @@ def score_cues(
     """Sum the intent and chatter cues of a message (each distinct term once)."""
     totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
     lower = norm.lower
-    lead_end = _LEAD.match(lower).end() + 1  # type: ignore[union-attr]
+    lead_end = _lead(lower) + 1
     request = None  # computed when a question mark needs it
     evidence: list[Evidence] = []
     seen: set[tuple[str, str]] = set()

@@ -19,7 +19,7 @@ from typing import Final
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import score_cues
-from undersight.extract.prices import PriceFinder
+from undersight.extract.prices import FoundPrice, PriceFinder
 from undersight.extract.records import evidence, extraction, price
 from undersight.fx import usd_rate
 from undersight.lexicon import Lexicon, default_lexicon
@@ -42,15 +42,14 @@ CATEGORY_UNITS: Final = {
 
 
 # An offer with prices, before currency conversion: offer, intent, categories,
-# platforms, (amount, currency, span, amount_max, quantity, unit, period) rows,
-# contacts and offer evidence.
-_PriceRow = tuple[float, str, tuple[int, int], float | None, float | None, str | None, str | None]
+# platforms, the prices found (with their original spans), contacts and offer
+# evidence.
 _Priced = tuple[
     bool,
     str | None,
     tuple[Evidence, ...],
     tuple[Evidence, ...],
-    tuple[_PriceRow, ...],
+    tuple[FoundPrice, ...],
     tuple[Contact, ...],
     tuple[Evidence, ...],
 ]
@@ -118,7 +117,8 @@ class Extractor:
         prices = []
         rates = self._rates
         on = day or dt.date.today()  # as fx.to_usd: no date, today's rate
-        for amount, currency, span, amount_max, quantity, unit, period in found:
+        for p in found:
+            amount, currency = p.amount, p.currency
             key = (currency, on)
             known = rates.get(key)
             if known is None:
@@ -127,6 +127,9 @@ class Extractor:
                 known = rates[key] = usd_rate(currency, on)
             rate, note = known
             usd = None if rate is None else round(amount * rate, 2)  # as fx.to_usd
+            span, amount_max, quantity, unit, period = (
+                p.span, p.amount_max, p.quantity, p.unit, p.period
+            )  # fmt: skip
             prices.append(
                 price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
@@ -178,24 +181,14 @@ class Extractor:
         )
         if not found:
             return extraction(True, intent, categories, platforms, (), contacts, cues.evidence)
-        parts = tuple(
-            (
-                p.amount,
-                p.currency,
-                to_original(p.start, p.end),
-                p.amount_max,
-                p.quantity,
-                p.unit,
-                p.period,
-            )
-            for p in found
-        )
+        for p in found:
+            p.span = to_original(p.start, p.end)
         return (
             True,
             intent,
             categories,
             platforms,
-            parts,
+            tuple(found),
             contacts,
             cues.evidence,
         )

@@ -220,9 +220,20 @@ def _starts_with(text: str, at: int, first: frozenset[str]) -> bool:
 
 
 class FoundPrice:
-    """A price in normalized-text coordinates, before currency conversion."""
+    """A price in normalized-text coordinates, before currency conversion;
+    ``span`` is set to its span in the original text once that is known."""
 
-    __slots__ = ("amount", "amount_max", "currency", "end", "period", "quantity", "start", "unit")
+    __slots__ = (
+        "amount",
+        "amount_max",
+        "currency",
+        "end",
+        "period",
+        "quantity",
+        "span",
+        "start",
+        "unit",
+    )
 
     def __init__(
         self,
@@ -243,6 +254,7 @@ class FoundPrice:
         self.quantity = quantity
         self.unit = unit
         self.period = period
+        self.span = (start, end)
 
     def __repr__(self) -> str:
         return (
