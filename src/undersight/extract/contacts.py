@@ -96,7 +96,7 @@ DOMAIN: Final = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
 # What each of TELEGRAM_CUE, WECHAT and QQ cannot match without: one of these
-# words (checked first, as a substring test is much cheaper than the search).
+# words (looked for first, in one search, much cheaper than the pattern's).
 _TELEGRAM_CUE_WORDS: Final = ("tg", "tele", "飞机", "电报", "✈")
 _WECHAT_WORDS: Final = (
     "v",
@@ -111,6 +111,9 @@ _WECHAT_WORDS: Final = (
     "卫星",
 )
 _QQ_WORDS: Final = ("q", "群", "扣", "企鹅", "球球", "口口", "抠抠")
+_TELEGRAM_CUE_GATE: Final = re.compile("|".join(map(re.escape, _TELEGRAM_CUE_WORDS)))
+_WECHAT_GATE: Final = re.compile("|".join(map(re.escape, _WECHAT_WORDS)))
+_QQ_GATE: Final = re.compile("|".join(map(re.escape, _QQ_WORDS)))
 _PHONE_SHAPE: Final = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
 # A dot (or a defanged one) between host-name characters; the match starts at
 # the dot, one character after the host-name character before it.
@@ -255,11 +258,6 @@ class _Collector:
         return tuple(out)
 
 
-def _has_any(text: str, words: tuple[str, ...]) -> bool:
-    """Whether ``text`` contains one of ``words``."""
-    return any(word in text for word in words)
-
-
 def _strip_trailing(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in _TRAILING:
         if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
@@ -305,7 +303,7 @@ def _links(norm: Normalized, c: _Collector) -> None:
 
 def _handles(norm: Normalized, c: _Collector) -> None:
     lower, cased = norm.lower, norm.cased
-    if _has_any(lower, _TELEGRAM_CUE_WORDS):
+    if _TELEGRAM_CUE_GATE.search(lower) is not None:
         for m in TELEGRAM_CUE.finditer(lower):
             start, end = m.span(1)
             if c.free(start, end):
@@ -315,7 +313,7 @@ def _handles(norm: Normalized, c: _Collector) -> None:
             start, end = m.span()
             if c.free(start, end):
                 c.add("telegram", m.group(1), start, end)
-    if _has_any(lower, _WECHAT_WORDS):
+    if _WECHAT_GATE.search(lower) is not None:
         for m in WECHAT.finditer(lower):
             start, end = m.span(1)
             if c.free(start, end):
@@ -325,7 +323,7 @@ def _handles(norm: Normalized, c: _Collector) -> None:
             start, end = m.span(1)
             if c.free(start, end):
                 c.add("qq", m.group(1), start, end)
-    if not _has_any(lower, _QQ_WORDS):
+    if _QQ_GATE.search(lower) is None:
         return
     for m in QQ.finditer(lower):
         number = _qq_number(m.group(1))
