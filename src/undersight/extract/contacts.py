@@ -114,6 +114,7 @@ _QQ_WORDS: Final = ("q", "群", "扣", "企鹅", "球球", "口口", "抠抠")
 _TELEGRAM_CUE_GATE: Final = re.compile("|".join(map(re.escape, _TELEGRAM_CUE_WORDS)))
 _WECHAT_GATE: Final = re.compile("|".join(map(re.escape, _WECHAT_WORDS)))
 _QQ_GATE: Final = re.compile("|".join(map(re.escape, _QQ_WORDS)))
+_QQ_AFTER_GATE: Final = re.compile("qq|扣扣|企鹅")  # what QQ_AFTER needs
 _PHONE_SHAPE: Final = re.compile(r"\d(?:[\s().-]{0,2}\d){6}")
 # A dot (or a defanged one) between host-name characters; the match starts at
 # the dot, one character after the host-name character before it.
@@ -318,7 +319,7 @@ def _handles(norm: Normalized, c: _Collector) -> None:
             start, end = m.span(1)
             if c.free(start, end):
                 c.add("wechat", cased[start:end], start, end)
-    if "qq" in lower or "扣扣" in lower or "企鹅" in lower:
+    if _QQ_AFTER_GATE.search(lower) is not None:
         for m in QQ_AFTER.finditer(lower):
             start, end = m.span(1)
             if c.free(start, end):
