@@ -19,7 +19,7 @@ from undersight.extract.offer import _lead, _swapped
 from undersight.extract.pipeline import default_extractor
 from undersight.extract.prices import _DIGIT_RUN
 from undersight.text import normalize as normalize_text
-from undersight.text.normalize import _SLOW_PATH
+from undersight.text.normalize import _SLOW_PATH, _needs_slow_path
 
 _CN = "零〇一二两三四五六七八九十百千万亿"
 # The plain forms the fast patterns were rewritten from.
@@ -104,8 +104,10 @@ def test_contact_patterns_match_as_their_plain_forms(name):
 
 
 def test_slow_path_and_digit_runs_match_as_their_plain_forms():
-    for text in _texts():
+    ascii_cases = ["a &amp; b", "a & b", "a\x01b", "a\x7f", "tab\tand\nnewline", "a b c"]
+    for text in [*_texts(), *ascii_cases]:
         assert _spans(_SLOW_PATH, text) == _spans(PLAIN_SLOW_PATH, text)
+        assert _needs_slow_path(text) == (_SLOW_PATH.search(text) is not None), repr(text)
         lower = normalize_text(text).lower
         assert _spans(_DIGIT_RUN, lower) == _spans(PLAIN_DIGIT_RUN, lower)
 

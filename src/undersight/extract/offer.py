@@ -90,13 +90,14 @@ def _swapped(lower: str) -> bool:
     most 12 gap characters, a marker, whitespace and at most 12 more gap
     characters, a currency not followed by a letter."""
     n = len(lower)
-    for mark in _SWAP_MARK.finditer(lower):
+    mark = _SWAP_MARK.search(lower)
+    while mark is not None:
         at = mark.start()
-        if not _currency_before(lower, at):
-            continue
-        for arrow in _SWAP_ARROWS_AT[lower[at]]:
-            if lower.startswith(arrow, at) and _currency_after(lower, at + len(arrow), n):
-                return True
+        if _currency_before(lower, at):
+            for arrow in _SWAP_ARROWS_AT[lower[at]]:
+                if lower.startswith(arrow, at) and _currency_after(lower, at + len(arrow), n):
+                    return True
+        mark = _SWAP_MARK.search(lower, at + 1)  # as finditer: each match is one character
     return False
 
 

@@ -143,7 +143,8 @@ class Extractor:
         with the prices still to convert (``extract`` builds the result once)."""
         norm = normalize(text)
         lower = norm.lower
-        chinese = _CJK.search(norm.cased) is not None
+        cased = norm.cased
+        chinese = not cased.isascii() and _CJK.search(cased) is not None
         contacts, contact_spans = find_contacts(norm, chinese)
 
         cue_hits, category_hits, platform_hits, vocab_hits = self.matcher.scan(lower)

@@ -32,6 +32,8 @@ _SLOW_PATH: Final = re.compile(
     rf"|(?<=[{_INVISIBLE}])"
     r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff][ \u3000])(?=[\u3400-\u4dbf\u4e00-\u9fff]))"
 )
+# The ASCII characters of _INVISIBLE.
+_ASCII_INVISIBLE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Chinese numerals keep their spaces: "三千 月租" is not "三千月".
 _CN_NUMERALS: Final = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
 
@@ -226,11 +228,21 @@ def _load_translation() -> tuple[dict[int, str], re.Pattern[str]]:
     return _TRANSLATION
 
 
+def _needs_slow_path(text: str) -> bool:
+    """Whether ``_SLOW_PATH`` matches: in ASCII text only an entity or a
+    control character can (no Chinese characters around a space)."""
+    if text.isascii():
+        return ("&" in text or _ASCII_INVISIBLE.search(text) is not None) and (
+            _SLOW_PATH.search(text) is not None
+        )
+    return _SLOW_PATH.search(text) is not None
+
+
 def normalize(text: str) -> Normalized:
     """Normalize ``text``; pure and deterministic."""
     segments: tuple[tuple[int, int, int], ...] | None = None
     cased = text
-    if _SLOW_PATH.search(text) is not None:
+    if _needs_slow_path(text):
         cased, segments = _decode_and_strip(text)
     if not cased.isascii():
         table, changed = _TRANSLATION or _load_translation()
