@@ -37,6 +37,7 @@ COMPILED = [
     "src/undersight/extract/offer.py",
     "src/undersight/extract/records.py",
     "src/undersight/extract/pipeline.py",
+    "src/undersight/extract/jsonl.py",
 ]
 # mypyc type-checks what it compiles; third-party packages are taken as
 # untyped, whether or not the build environment has them (the same C code).

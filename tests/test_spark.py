@@ -154,7 +154,7 @@ def _expected(path: Path) -> list[dict[str, Any]]:
     """`undersight extract` output for every line of ``path`` (ids as strings)."""
     ex = default_extractor()
     with path.open("rb") as fh:
-        out = [process_line(line, ex, MAX_BYTES) for line in read_lines(fh, MAX_BYTES)]
+        out = [process_line(line, ex.extract, MAX_BYTES) for line in read_lines(fh, MAX_BYTES)]
     for obj in out:
         if obj["id"] is not None:
             obj["id"] = str(obj["id"])
@@ -254,7 +254,7 @@ def test_parquet_input_numbers_rows_per_file(spark, corpus, tmp_path):
         name = Path(r["source"]).name
         record = halves[name][r["line"] - 1]
         line = InputLine(r["line"], orjson.dumps(record))
-        expected = process_line(line, ex, MAX_BYTES)
+        expected = process_line(line, ex.extract, MAX_BYTES)
         assert to_spec(r) == {**expected, "id": str(expected["id"])}
         assert r["position"] == f"row {r['line']}"
     assert {Path(r["source"]).name for r in rows} == set(halves)

@@ -81,19 +81,9 @@ class Price(NamedTuple):
     usd_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "amount": self.amount,
-            "amount_max": self.amount_max,
-            "currency": self.currency,
-            "quantity": _plain_number(self.quantity),
-            "unit": self.unit,
-            "period": self.period,
-            "usd": self.usd,
-            "span": list(self.span),
-        }
-        if self.usd_note:
-            out["usd_note"] = self.usd_note
-        return out
+        from undersight.extract.records import price_fields
+
+        return price_fields(self)
 
 
 class Contact(NamedTuple):
@@ -104,7 +94,9 @@ class Contact(NamedTuple):
     span: Span
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "value": self.value}
+        from undersight.extract.records import contact_fields
+
+        return contact_fields(self)
 
 
 class Extraction(NamedTuple):
@@ -128,21 +120,9 @@ class Extraction(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The fields of the ``undersight extract`` JSONL contract (without ``id``)."""
-        return {
-            "offer": self.offer,
-            "intent": self.intent,
-            "categories": self.category_ids,
-            "platforms": self.platform_ids,
-            "prices": [p.to_dict() for p in self.prices],
-            "contacts": [c.to_dict() for c in self.contacts],
-        }
+        from undersight.extract.records import output_fields
 
-
-def _plain_number(value: float | None) -> float | int | None:
-    """Whole numbers as ints (``5000`` not ``5000.0``) for readable JSON."""
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
+        return output_fields(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ is skipped in chunks, never held whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, NamedTuple
@@ -18,6 +19,8 @@ from typing import IO, Any, NamedTuple
 import orjson
 
 from undersight.extract.pipeline import Extractor, default_extractor, parse_date
+from undersight.extract.records import output_fields
+from undersight.model import Extraction
 
 DEFAULT_MAX_LINE_BYTES = 1 << 20  # 1 MiB
 CHUNK_LINES = 1000  # lines decoded, extracted and written together
@@ -70,8 +73,13 @@ def _salvaged_id(data: bytes) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def process_line(line: InputLine, extractor: Extractor, max_bytes: int) -> dict[str, Any]:
-    """The output object for one input line (an error object for a blank one)."""
+# What extracts one message: Extractor.extract, or a stand-in that wraps it.
+Extract = Callable[[str, dt.date | None], Extraction]
+
+
+def process_line(line: InputLine, extract: Extract, max_bytes: int) -> dict[str, Any]:
+    """The output object for one input line (an error object for a blank one),
+    ``extract`` giving the extraction (``Extractor.extract``)."""
 
     def error(reason: str, id_: Any = None) -> dict[str, Any]:
         return {"id": id_, "line": line.number, "error": reason}
@@ -111,8 +119,8 @@ def process_line(line: InputLine, extractor: Extractor, max_bytes: int) -> dict[
         day = parse_date(date)
     except ValueError as exc:
         return error(f"field 'date': {exc}", id_)
-    result = extractor.extract(text, day)
-    return {"id": id_, **result.to_dict()}
+    result = extract(text, day)
+    return {"id": id_, **output_fields(result)}
 
 
 def chunked(lines: Iterator[InputLine], size: int) -> Iterator[list[InputLine]]:
@@ -126,8 +134,9 @@ def encode_lines(lines: list[InputLine], extractor: Extractor, max_bytes: int) -
     of them are error objects."""
     out: list[bytes] = []
     errors = 0
+    extract = extractor.extract
     for line in lines:
-        result = process_line(line, extractor, max_bytes)
+        result = process_line(line, extract, max_bytes)
         if "error" in result:
             errors += 1
         out.append(orjson.dumps(result))

@@ -320,6 +320,7 @@ HOT_MODULES: Final = (
     "undersight.extract.offer",
     "undersight.extract.records",
     "undersight.extract.pipeline",
+    "undersight.extract.jsonl",
 )
 
 

@@ -1,8 +1,10 @@
-"""Building the extraction's records (:mod:`undersight.model`) on the hot path.
+"""The extraction's records (:mod:`undersight.model`) on the hot path: built,
+and turned into the fields of the ``undersight extract`` contract.
 
 They are named tuples; ``tuple.__new__`` builds one without running its
 Python-level ``__new__`` (about three times cheaper, and one is built per
-fact of every message). The values are the ones the class would hold.
+fact of every message). The values are the ones the class would hold. The
+records' ``to_dict`` methods call the functions here (compiled with them).
 """
 
 from __future__ import annotations
@@ -55,3 +57,43 @@ def extraction(
         Extraction, (offer, intent, categories, platforms, prices, contacts, offer_evidence)
     )
     return result
+
+
+def price_fields(p: Price) -> dict[str, Any]:
+    """A price as the contract writes it."""
+    quantity = p.quantity
+    out: dict[str, Any] = {
+        "amount": p.amount,
+        "amount_max": p.amount_max,
+        "currency": p.currency,
+        "quantity": plain_number(quantity) if quantity is not None else None,
+        "unit": p.unit,
+        "period": p.period,
+        "usd": p.usd,
+        "span": list(p.span),
+    }
+    if p.usd_note:
+        out["usd_note"] = p.usd_note
+    return out
+
+
+def contact_fields(c: Contact) -> dict[str, Any]:
+    """A contact as the contract writes it (its span is not part of it)."""
+    return {"type": c.type, "value": c.value}
+
+
+def output_fields(x: Extraction) -> dict[str, Any]:
+    """The fields of the ``undersight extract`` JSONL contract (without ``id``)."""
+    return {
+        "offer": x.offer,
+        "intent": x.intent,
+        "categories": [c.label for c in x.categories],
+        "platforms": [p.label for p in x.platforms],
+        "prices": [price_fields(p) for p in x.prices],
+        "contacts": [contact_fields(c) for c in x.contacts],
+    }
+
+
+def plain_number(value: float) -> float | int:
+    """Whole numbers as ints (``5000`` not ``5000.0``) for readable JSON."""
+    return int(value) if float(value).is_integer() else value

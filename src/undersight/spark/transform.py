@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import orjson
@@ -113,7 +113,7 @@ def extract_record(
     else:
         line = InputLine(number, data)
     recorder.last = None
-    out = process_line(line, cast(Extractor, recorder), max_bytes)
+    out = process_line(line, recorder.extract, max_bytes)
     id_ = out.get("id")
     row["id"] = None if id_ is None else str(id_)
     if "error" in out or recorder.last is None:
