@@ -13,7 +13,7 @@ import pytest
 
 from conftest import DEV_SET
 from undersight import extract
-from undersight.extract import contacts
+from undersight.extract import contacts, prices
 from undersight.extract.matcher import Matcher
 from undersight.extract.offer import _lead, _swapped
 from undersight.extract.pipeline import default_extractor
@@ -156,3 +156,22 @@ def test_lead_agrees_with_its_pattern():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
         assert _lead(text) == lead.match(text).end(), repr(text)
+
+
+def test_number_patterns_match_as_their_plain_forms():
+    """NUMBER's "number (multiplier)?" against the "number multiplier | number"
+    it was written from, in every pattern that holds it, at every position."""
+    arabic, merged = prices._ARABIC, prices._ARABIC_MULT
+    plain = rf"(?:{arabic})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?|(?:{arabic})"
+    finder = default_extractor().prices
+    patterns = [finder.candidate, finder.quantity, finder.bare_quantity, finder.per_qty_after]
+    patterns += [prices._NUMBER_RE, prices._FOR_QTY_BEFORE]
+    numbers = "1,000k 1,00k 1,000000w 12w3 1.5k 5k条 3w 2千5 .5m 100 元 5-8k 10万+ 1000 条 50 for"
+    texts = [normalize_text(t).lower for t in [*_texts(), numbers]]
+    for fast in patterns:
+        assert merged in fast.pattern
+        slow = re.compile(fast.pattern.replace(merged, plain))
+        for text in texts:
+            for at in range(len(text)):
+                a, b = fast.match(text, at), slow.match(text, at)
+                assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups())), text

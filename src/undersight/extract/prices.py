@@ -24,15 +24,19 @@ from undersight.text.numbers import parse_number
 _ARABIC: Final = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万亿"
 _CN_MAGNITUDE: Final = "十百千万亿"
+# An Arabic number, then maybe a multiplier ("1.5k", "3w", "2千5"). Written
+# "number (multiplier)?" rather than "number multiplier | number": the same
+# matches, tried in the same order (a shorter reading of a number is followed
+# by a digit, a comma or a point, never by a multiplier), without reading the
+# number twice.
+_ARABIC_MULT: Final = rf"(?:{_ARABIC})(?:(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?)?"
 NUMBER: Final = (
-    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
-    rf"|(?:{_ARABIC})"
+    rf"(?:{_ARABIC_MULT}"
     rf"|[{_CN_DIGITS}]{{1,10}}(?:点[{_CN_DIGITS}]{{1,3}})?)"
 )
 # In candidates, a lone Chinese digit ("一个", "十分") is a number only before money words.
 _CANDIDATE_NUMBER: Final = (
-    rf"(?:(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?"
-    rf"|(?:{_ARABIC})"
+    rf"(?:{_ARABIC_MULT}"
     rf"|[{_CN_DIGITS}]{{2,10}}(?:点[{_CN_DIGITS}]{{1,3}})?"
     rf"|[{_CN_DIGITS}](?=\s{{0,2}}(?:毛|块|元|角|刀|美金|美元|u|米|百|千|万)))"
 )
