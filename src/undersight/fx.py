@@ -55,9 +55,6 @@ def usd_rate(currency: str, date: dt.date) -> tuple[float | None, str | None]:
         return None, f"no rate for {currency} on {day.isoformat()}: {exc}"
 
 
-def to_usd(amount: float, currency: str, date: dt.date | None) -> tuple[float | None, str | None]:
-    """``amount`` of ``currency`` in US dollars at ``date`` (today when ``None``), 2 decimals."""
-    rate, note = usd_rate(currency, date or dt.date.today())
-    if rate is None:
-        return None, note
-    return round(amount * rate, 2), note
+def in_usd(amount: float, rate: float | None) -> float | None:
+    """``amount`` at ``rate`` US dollars per unit, to the cent (``None`` without a rate)."""
+    return None if rate is None else round(amount * rate, 2)

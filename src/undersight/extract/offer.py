@@ -181,7 +181,7 @@ def _swap_bonus(lower: str) -> float:
 
 class CueScore:
     """What a message's cues say, before its prices are known: the offer
-    decision then needs only whether it states a price (:meth:`decide`)."""
+    decision then needs only whether it states a price (:meth:`intent`)."""
 
     __slots__ = (
         "best_category",

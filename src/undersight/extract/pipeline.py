@@ -21,7 +21,7 @@ from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import score_cues
 from undersight.extract.prices import FoundPrice, PriceFinder
 from undersight.extract.records import evidence, extraction, price
-from undersight.fx import usd_rate
+from undersight.fx import in_usd, usd_rate
 from undersight.lexicon import Lexicon, default_lexicon
 from undersight.model import Contact, Evidence, Extraction
 from undersight.text.normalize import Normalized, normalize
@@ -116,7 +116,7 @@ class Extractor:
         offer, intent, categories, platforms, found, contacts, offer_evidence = result
         prices = []
         rates = self._rates
-        on = day or dt.date.today()  # as fx.to_usd: no date, today's rate
+        on = day or dt.date.today()  # without a date, today's rate
         for p in found:
             amount, currency = p.amount, p.currency
             key = (currency, on)
@@ -126,7 +126,7 @@ class Extractor:
                     rates.clear()
                 known = rates[key] = usd_rate(currency, on)
             rate, note = known
-            usd = None if rate is None else round(amount * rate, 2)  # as fx.to_usd
+            usd = in_usd(amount, rate)
             span, amount_max, quantity, unit, period = (
                 p.span, p.amount_max, p.quantity, p.unit, p.period
             )  # fmt: skip
