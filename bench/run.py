@@ -250,11 +250,16 @@ def print_table(result: dict) -> None:
         )
 
 
-def main() -> int:
+def save(result: dict) -> dict:
+    """Write ``result`` to bench/results/extract.json; return it."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    result = measure()
-    print_table(result)
     (RESULTS / "extract.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def main() -> int:
+    result = save(measure())
+    print_table(result)
     print(f"\nwritten {RESULTS / 'extract.json'}")
     return 0
 

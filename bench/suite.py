@@ -243,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     scale = 10 if args.quick else 1
     pg = os.environ.get("UNDERSIGHT_BENCH_PG")
     steps: dict[str, Callable[[], Any]] = {
-        "extract": lambda: extraction.measure(20_000 // scale),
+        "extract": lambda: (
+            extraction.measure(20_000 // scale)
+            if args.quick  # a quick run never replaces the full figures
+            else extraction.save(extraction.measure())
+        ),
         "baselines": baselines.compare,
         "parallel": lambda: parallel.speedup(60_000 // scale),
         "api": api_latency,
