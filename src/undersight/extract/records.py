@@ -66,7 +66,7 @@ def price_fields(p: Price) -> dict[str, Any]:
         "amount": p.amount,
         "amount_max": p.amount_max,
         "currency": p.currency,
-        "quantity": plain_number(quantity) if quantity is not None else None,
+        "quantity": _plain_number(quantity) if quantity is not None else None,
         "unit": p.unit,
         "period": p.period,
         "usd": p.usd,
@@ -94,6 +94,6 @@ def output_fields(x: Extraction) -> dict[str, Any]:
     }
 
 
-def plain_number(value: float) -> float | int:
+def _plain_number(value: float) -> float | int:
     """Whole numbers as ints (``5000`` not ``5000.0``) for readable JSON."""
     return int(value) if float(value).is_integer() else value

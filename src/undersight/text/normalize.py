@@ -19,8 +19,9 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Final
 
+_ASCII_INVISIBLE_CHARS: Final = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _INVISIBLE: Final = (
-    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    _ASCII_INVISIBLE_CHARS + r"\u00ad\u180e\u200b-\u200f\u202a-\u202e"
     r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
 )
 # Entities and invisible characters: the only steps that change length. An
@@ -33,7 +34,7 @@ _SLOW_PATH: Final = re.compile(
     r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff][ \u3000])(?=[\u3400-\u4dbf\u4e00-\u9fff]))"
 )
 # The ASCII characters of _INVISIBLE.
-_ASCII_INVISIBLE: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ASCII_INVISIBLE: Final = re.compile(f"[{_ASCII_INVISIBLE_CHARS}]")
 # Chinese numerals keep their spaces: "三千 月租" is not "三千月".
 _CN_NUMERALS: Final = frozenset("零〇一二两三四五六七八九十百千万亿兩萬億")
 
