@@ -36,21 +36,25 @@ def forum_posts(root: Path) -> list[str]:
 
 
 def test_every_real_message_goes_through_the_cli_without_error(shared_real, tmp_path):
-    texts = tumcc_lines(shared_real)
-    texts += [text for _, text in darknet_posts(shared_real)]
-    texts += forum_posts(shared_real)
-    assert len(texts) > 10_000
+    from undersight.corpora import CORPORA, messages
+
+    found = {name: list(messages(shared_real, name)) for name in CORPORA}
+    tumcc_file = (shared_real / "tumcc" / "TUMCC-clean.txt").read_text("utf-8", errors="replace")
+    assert len(found["tumcc"]) == sum(1 for line in tumcc_file.splitlines() if line.strip())
+    assert all(found.values()), [name for name, rows in found.items() if not rows]
+    texts = [m.text for rows in found.values() for m in rows]
     src = tmp_path / "real.jsonl"
     with src.open("w", encoding="utf-8") as fh:
         for i, text in enumerate(texts):
             fh.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
-    proc = subprocess.run([EXE, "extract", str(src)], capture_output=True, timeout=600, check=False)
+    proc = subprocess.run([EXE, "extract", str(src)], capture_output=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stderr.decode()[-500:]
     out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert len(out) == len(texts)
     assert not [o for o in out if "error" in o]
-    offers = sum(o["offer"] for o in out)
-    assert 0.05 * len(out) < offers < 0.5 * len(out)  # chatter dominates real groups
+    chatter = out[: len(found["tumcc"])]
+    offers = sum(o["offer"] for o in chatter)
+    assert 0.05 * len(chatter) < offers < 0.5 * len(chatter)  # chatter dominates real groups
 
 
 @pytest.mark.parametrize(

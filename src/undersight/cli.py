@@ -56,23 +56,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import orjson
 
-    from undersight.evaluation import load_gold, score
-    from undersight.present.eval_table import print_report
+    from undersight.evaluation import load_gold, score, score_groups
+    from undersight.present.eval_table import groups_table, print_report
 
     for p in args.gold:
         if not Path(p).exists():
             raise UserError(f"{p}: no such file or folder")
     try:
-        gold = load_gold(args.gold)
+        gold = load_gold(args.gold, real_root=args.real)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if not gold:
         raise UserError(f"{' '.join(args.gold)}: no labelled messages found")
     report = score(gold)
+    groups = score_groups(gold)
     if args.json:
-        sys.stdout.buffer.write(orjson.dumps(report.summary(), option=orjson.OPT_INDENT_2) + b"\n")
+        summary = report.summary()
+        summary["groups"] = {name: r.summary() for name, r in groups.items()}
+        sys.stdout.buffer.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        print_report(report, show_errors=args.errors)
+        from rich.console import Console
+
+        console = Console()
+        if len(groups) > 2:
+            console.print(groups_table(groups))
+        print_report(report, show_errors=args.errors, console=console)
     return 0
 
 
@@ -103,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("gold", nargs="+", help="gold JSONL files or folders of them")
     p.add_argument("--json", action="store_true", help="print the scores as JSON")
     p.add_argument("--errors", action="store_true", help="also list every mismatching message")
+    p.add_argument(
+        "--real",
+        metavar="DIR",
+        help="the real corpora folder (shared/data/real) that real-corpus labels are joined to",
+    )
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("ingest", help="read exports, extract and store every message")
     p.add_argument("paths", nargs="*", help="export files, folders or .zip archives")

@@ -217,22 +217,80 @@ def score(gold_records: Iterable[dict[str, Any]], extractor: Extractor | None = 
     return report
 
 
-def load_gold(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Gold records from JSONL files or folders of them; a bad line names file and line."""
-    records: list[dict[str, Any]] = []
+def _join_real(record: dict[str, Any], where: str, texts: Any) -> dict[str, Any]:
+    """A real-corpus label (corpus, key, sha) joined to its text in ``shared/data/real``."""
+    from undersight.corpora import LANGUAGE, text_hash
+
+    if texts is None:
+        raise ValueError(
+            f"{where}: a real-corpus label (no 'text'): give the corpora folder with --real"
+        )
+    message = texts.get((record.get("corpus"), record.get("key")))
+    if message is None:
+        raise ValueError(f"{where}: {record.get('corpus')}/{record.get('key')}: no such message")
+    if text_hash(message.text) != record.get("sha"):
+        raise ValueError(
+            f"{where}: {record['corpus']}/{record['key']}: the text changed (hash mismatch)"
+        )
+    joined = {"id": f"{record['corpus']}/{record['key']}", "lang": LANGUAGE[record["corpus"]]}
+    joined.update(record)
+    joined["text"], joined["date"] = message.text, message.date
+    return joined
+
+
+def _label_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
-        files.extend(sorted(p.glob("*.jsonl")) if p.is_dir() else [p])
-    for path in files:
+        files.extend(sorted(p.rglob("*.jsonl")) if p.is_dir() else [p])
+    return files
+
+
+def load_gold(
+    paths: Iterable[str | Path], real_root: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Gold records from JSONL files or folders of them; a bad line names file and line.
+
+    A record without ``text`` is a label of a real-corpus message (``corpus``,
+    ``key``, ``sha``): its text is read from ``real_root`` and its hash checked.
+    Written records are grouped by their file's name, real ones by corpus.
+    """
+    records: list[dict[str, Any]] = []
+    texts = None
+    for path in _label_files(paths):
         with path.open("rb") as fh:
             for number, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
+                where = f"{path}:{number}"
                 try:
                     record = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{number}: invalid JSON: {exc}") from None
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise ValueError(f"{path}:{number}: expected an object with a 'text' string")
+                    raise ValueError(f"{where}: invalid JSON: {exc}") from None
+                if not isinstance(record, dict):
+                    raise ValueError(f"{where}: expected a JSON object")
+                if "text" not in record and "sha" in record:
+                    if texts is None and real_root is not None:
+                        from undersight.corpora import index
+
+                        texts = index(Path(real_root))
+                    record = _join_real(record, where, texts)
+                    record["group"] = f"real/{record['corpus']}"
+                elif isinstance(record.get("text"), str):
+                    record["group"] = f"written/{path.stem}"
+                else:
+                    raise ValueError(f"{where}: expected an object with a 'text' string")
                 records.append(record)
     return records
+
+
+def score_groups(
+    gold_records: list[dict[str, Any]], extractor: Extractor | None = None
+) -> dict[str, Report]:
+    """One report per group (a real corpus or a written file) and per kind (real, written)."""
+    ex = extractor or default_extractor()
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for record in gold_records:
+        group = record.get("group", "written/?")
+        groups[group].append(record)
+        groups[group.split("/")[0]].append(record)
+    return {name: score(records, ex) for name, records in sorted(groups.items())}

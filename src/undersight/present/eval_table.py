@@ -22,6 +22,26 @@ def _counts_table(title: str, key: str, counts: dict[str, Counts]) -> Table:
     return table
 
 
+def groups_table(reports: dict[str, Report]) -> Table:
+    """One row per corpus or written file, and one per kind (written, real)."""
+    table = Table(title="Per corpus: written sets vs real corpora")
+    columns = ("set", "n", "offer F1", "intent", "cat. macro-F1", "prices F1", "contacts F1")
+    for col in columns:
+        table.add_column(col, justify="left" if col == "set" else "right")
+    for name, r in reports.items():
+        intent = r.summary()["intent_accuracy"]
+        table.add_row(
+            f"[bold]{name}[/]" if "/" not in name else f"  {name}",
+            str(r.messages),
+            f"{r.offer.f1:.3f}",
+            "–" if intent is None else f"{intent:.3f}",
+            f"{r.category_macro_f1:.3f}",
+            f"{r.prices.f1:.3f}",
+            f"{r.contacts.f1:.3f}",
+        )
+    return table
+
+
 def print_report(report: Report, show_errors: bool = False, console: Console | None = None) -> None:
     console = console or Console()
     s = report.summary()
