@@ -58,9 +58,12 @@ def main() -> None:
             if line.strip():
                 label = clean(json.loads(line))
                 message = texts[(label["corpus"], label["key"])]
-                label = {"corpus": label["corpus"], "key": label["key"],
-                         "sha": text_hash(message.text), **{k: v for k, v in label.items()
-                                                             if k not in ("corpus", "key")}}
+                label = {
+                    "corpus": label["corpus"],
+                    "key": label["key"],
+                    "sha": text_hash(message.text),
+                    **{k: v for k, v in label.items() if k not in ("corpus", "key")},
+                }
                 by_corpus[label["corpus"]].append(label)
     for corpus, labels in sorted(by_corpus.items()):
         labels.sort(key=lambda r: r["key"])

@@ -29,7 +29,7 @@ def contacts(text):
         ("飞机 @Sms_Fast_CN", [("telegram", "sms_fast_cn")]),
         ("TG@carder_master", [("telegram", "carder_master")]),
         ("join https://t.me/CardAcademy now", [("telegram", "cardacademy")]),
-        ("jabber: boss@Exploit.IM", [("email", "boss@exploit.im")]),
+        ("jabber: boss@Exploit.IM", [("jabber", "boss@exploit.im")]),
         ("电话 13913579246", [("phone", "+8613913579246")]),
         ("whatsapp +234 803 555 0123", [("phone", "+2348035550123")]),
         ("panel hxxp://185.234.72[.]19/panel", [("url", "http://185.234.72.19/panel")]),

@@ -57,6 +57,13 @@ CONTACT_TYPES: tuple[str, ...] = (
     "usdt_trc20",
     "xmr",
     "ip",
+    "icq",
+    "jabber",
+    "skype",
+    "wickr",
+    "session",
+    "potato",
+    "threema",
 )
 
 
@@ -109,6 +116,10 @@ class Extraction(NamedTuple):
     prices: tuple[Price, ...] = ()
     contacts: tuple[Contact, ...] = ()
     offer_evidence: tuple[Evidence, ...] = ()
+    # How sure the offer decision is (0.5-1.0), and each category (0-1), in
+    # the order of ``categories``; None where nothing scored it.
+    confidence: float | None = None
+    category_confidence: tuple[float, ...] = ()
 
     @property
     def category_ids(self) -> list[str]:

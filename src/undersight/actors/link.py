@@ -24,6 +24,13 @@ LINK_TYPES: tuple[str, ...] = (
     "eth",
     "usdt_trc20",
     "xmr",
+    "icq",
+    "jabber",
+    "skype",
+    "wickr",
+    "session",
+    "potato",
+    "threema",
 )
 DEFAULT_MAX_SHARED = 5
 

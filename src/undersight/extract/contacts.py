@@ -43,7 +43,7 @@ TELEGRAM_LINK: Final = re.compile(
     r"@?([a-z][a-z0-9_]{3,31})(?![a-z0-9_])"
 )
 EMAIL: Final = re.compile(
-    rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
+    rf"(?<![a-z0-9._%+*-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
     rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
 )
 # the local part and the space before the "@" take at most this many characters
@@ -95,6 +95,69 @@ IPV4: Final = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d
 DOMAIN: Final = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
+# Messenger ids written after their app's name: "ICQ: 123456", "jabber -
+# name@exploit.im", "Skype: live:name", "Wickr: name", "Session ID 05ab...",
+# "Potato: name", "Threema: ABCD1234". A Session id is 66 hex digits (05...).
+_SEP: Final = r"\s*(?:id|name|me|chat|号)?\s*(?:[:：=#-]|->|=>)?\s*"
+_XMPP_ID: Final = (
+    rf"[a-z0-9][a-z0-9._%+-]{{0,63}}(?:@|\[@\]|\(@\)|\[at\])"
+    rf"[a-z0-9-]+(?:{DOT}[a-z0-9-]+)*{DOT}[a-z]{{2,24}}"
+)
+MESSENGER: Final = re.compile(
+    rf"i(?<![a-z]i)cq(?:#|{_SEP})(\d(?:[ -]?\d){{4,9}})(?!\d)"
+    rf"|j(?<![a-z]j)(?:abber|abb|id|ab)\b(?:{_SEP})(?:\(?xmpp\)?\s*[:：-]?\s*)?({_XMPP_ID})"
+    rf"|x(?<![a-z]x)mpp(?:{_SEP})({_XMPP_ID})"
+    rf"|s(?<![a-z]s)kype(?:{_SEP})(live:[a-z0-9._-]{{3,40}}|[a-z][a-z0-9._,-]{{5,31}})(?![a-z0-9._-])"
+    rf"|w(?<![a-z]w)ickr(?:{_SEP})([a-z0-9][a-z0-9._-]{{2,31}})(?![a-z0-9._-])"
+    rf"|s(?<![a-z]s)ession(?:{_SEP})(05[0-9a-f]{{64}})(?![0-9a-z])"
+    rf"|p(?<![a-z]p)otato(?:{_SEP})@?([a-z][a-z0-9_]{{2,31}})(?![a-z0-9_])"
+    rf"|土豆(?:{_SEP})@?([a-z][a-z0-9_]{{2,31}})(?![a-z0-9_])"
+    rf"|t(?<![a-z]t)hreema(?:{_SEP})([a-z0-9*]{{8}})(?![a-z0-9])"
+)
+_MESSENGER_TYPES: Final = (
+    "icq", "jabber", "jabber", "skype", "wickr", "session", "potato", "potato", "threema"
+)  # fmt: skip
+_MESSENGER_GATE: Final = re.compile("icq|jab|jid|xmpp|skype|wickr|session|potato|土豆|threema")
+# A bare Session id (no app name before it)
+SESSION_ID: Final = re.compile(r"(?<![0-9a-z])05[0-9a-f]{64}(?![0-9a-z])")
+# Public XMPP servers: an address on one of them is a Jabber id, not an e-mail.
+_XMPP_HOSTS: Final = frozenset(
+    {
+        "jabber.org", "jabber.ru", "jabber.de", "jabber.cz", "jabber.at", "jabber.fr",
+        "jabber.cc", "jabber.calyxinstitute.org", "exploit.im", "xmpp.jp", "xmpp.is",
+        "jabb.im", "jabbim.com", "jabbim.cz", "thesecure.biz", "dukgo.com", "creep.im",
+        "draugr.de", "404.city", "jabber.sk", "jabber.ccc.de", "xmpp.ru", "safetyjabber.com",
+        "richim.org", "pwned.life", "jabber.hot-chilli.net", "jabber.zone", "qip.ru",
+        "sj.ms", "blabber.im", "jabber.se", "xabber.org", "conversations.im",
+        "yax.im", "jix.im", "rows.io", "jabber.me", "jabber.no", "jabber.one",
+    }
+)  # fmt: skip
+
+
+def _messengers(norm: Normalized, c: _Collector) -> None:
+    lower = norm.lower
+    if _MESSENGER_GATE.search(lower) is not None:
+        for m in MESSENGER.finditer(lower):
+            group = m.lastindex or 0
+            kind = _MESSENGER_TYPES[group - 1]
+            start, end = m.span(group)
+            if not c.free(start, end):
+                continue
+            value = m.group(group)
+            if kind == "icq":
+                value = value.replace(" ", "").replace("-", "")
+            elif kind == "jabber":
+                value = refang(value.replace("[at]", "@").replace("[@]", "@").replace("(@)", "@"))
+            elif kind == "threema":
+                value = norm.cased[start:end].upper()
+            c.add(kind, value, start, end)
+        if "05" in lower:
+            for m in SESSION_ID.finditer(lower):
+                start, end = m.span()
+                if c.free(start, end):
+                    c.add("session", m.group(), start, end)
+
+
 # What each of TELEGRAM_CUE, WECHAT and QQ cannot match without: one of these
 # words (looked for first, in one search, much cheaper than the pattern's).
 _TELEGRAM_CUE_WORDS: Final = ("tg", "tele", "飞机", "电报", "✈")
@@ -123,6 +186,7 @@ _DOT_HIT: Final = re.compile(
     r"|\((?<=[a-z0-9_-]\()(?:\.\)|dot\))|\{(?<=[a-z0-9_-]\{)\.\})[a-z0-9]"
 )
 _START_END: Final = itemgetter(0, 1)
+_CASELESS: Final = frozenset({"email", "domain", "telegram", "jabber", "skype", "wickr", "potato"})
 _INF: Final = float("inf")
 
 
@@ -251,7 +315,7 @@ class _Collector:
         seen: set[tuple[str, str]] = set()
         out: list[Contact] = []
         for start, end, kind, value in sorted(self.found, key=_START_END):
-            key = (kind, value.lower() if kind in ("email", "domain", "telegram") else value)
+            key = (kind, value.lower() if kind in _CASELESS else value)
             if key in seen:
                 continue
             seen.add(key)
@@ -298,8 +362,9 @@ def _links(norm: Normalized, c: _Collector) -> None:
         return
     for m in EMAIL.finditer(lower, max(0, first - 1 - _EMAIL_REACH)):
         if c.free(m.start(), m.end()):
-            value = f"{m.group(1)}@{refang(m.group(2))}"
-            c.add("email", value, m.start(), m.end())
+            host = refang(m.group(2))
+            kind = "jabber" if host in _XMPP_HOSTS else "email"
+            c.add(kind, f"{m.group(1)}@{host}", m.start(), m.end())
 
 
 def _handles(norm: Normalized, c: _Collector) -> None:
@@ -450,6 +515,7 @@ def find_contacts(
     """Every contact in a normalized message, in order of appearance, and
     the normalized spans they occupy."""
     collector = _Collector(norm)
+    _messengers(norm, collector)
     _links(norm, collector)
     _wallets(norm, collector)
     _handles(norm, collector)

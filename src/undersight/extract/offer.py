@@ -262,9 +262,14 @@ def score_cues(
     cue_hits: list[Hit],
     category_scores: dict[str, float],
     has_contact: bool,
+    listing: bool = False,
 ) -> CueScore:
-    """Sum the intent and chatter cues of a message (each distinct term once)."""
+    """Sum the intent and chatter cues of a message (each distinct term once);
+    a market listing's layout (a title, then a line holding only its price)
+    is a sell cue of its own (rule "listing price")."""
     totals = {"sell": 0.0, "buy": 0.0, "exchange": 0.0, "other": 0.0, "chatter": 0.0}
+    if listing:
+        totals["sell"] = 1.5
     lower = norm.lower
     lead_end = _lead(lower) + 1
     request = None  # computed when a question mark needs it

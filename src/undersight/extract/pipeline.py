@@ -19,9 +19,11 @@ from typing import Final
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import score_cues
-from undersight.extract.prices import FoundPrice, PriceFinder
+from undersight.extract.prices import FoundPrice, PriceFinder, listing_price_line
 from undersight.extract.records import evidence, extraction, price
 from undersight.fx import in_usd, usd_rate
+from undersight.learn.classifier import THRESHOLD, Classifier
+from undersight.learn.features import PRICE_INDEX, STRUCTURED_INDEX, dense_features
 from undersight.lexicon import Lexicon, default_lexicon
 from undersight.model import Contact, Evidence, Extraction
 from undersight.text.normalize import Normalized, normalize
@@ -52,6 +54,8 @@ _Priced = tuple[
     tuple[FoundPrice, ...],
     tuple[Contact, ...],
     tuple[Evidence, ...],
+    float | None,
+    tuple[float, ...],
 ]
 
 # (currency, day) rates an extractor keeps at most.
@@ -76,8 +80,14 @@ _TARGETED: Final = re.compile(
 class Extractor:
     """A compiled lexicon; call :meth:`extract` on messages."""
 
-    def __init__(self, lexicon: Lexicon | None = None, cache_size: int = 8192):
+    def __init__(
+        self,
+        lexicon: Lexicon | None = None,
+        cache_size: int = 8192,
+        model: Classifier | None = None,
+    ):
         self.lexicon = lex = lexicon or default_lexicon()
+        self.model = model
         neutral = [(t, NEUTRAL, "", 0.0) for t in lex.neutral]
         self.matcher = Matcher(
             [
@@ -113,7 +123,9 @@ class Extractor:
         result = memo(text) if memo is not None else self._extract_undated(text)
         if isinstance(result, Extraction):
             return result  # no prices: nothing depends on the date
-        offer, intent, categories, platforms, found, contacts, offer_evidence = result
+        offer, intent, categories, platforms, found, contacts, offer_evidence, conf, cat_conf = (
+            result
+        )
         prices = []
         rates = self._rates
         on = day or dt.date.today()  # without a date, today's rate
@@ -134,7 +146,15 @@ class Extractor:
                 price(amount, currency, span, amount_max, quantity, unit, period, usd, note)
             )
         return extraction(
-            offer, intent, categories, platforms, tuple(prices), contacts, offer_evidence
+            offer,
+            intent,
+            categories,
+            platforms,
+            tuple(prices),
+            contacts,
+            offer_evidence,
+            conf,
+            cat_conf,
         )
 
     def _extract_undated(self, text: str) -> Extraction | _Priced:
@@ -152,10 +172,24 @@ class Extractor:
             cue_hits = _outside(cue_hits, contact_spans)
             category_hits = _outside(category_hits, contact_spans)
         scores, first_hit = _category_scores(category_hits, lower)
-        cues = score_cues(norm, cue_hits, scores, bool(contacts))
-        if not cues.could_be_offer():
-            return extraction(False, None, (), (), (), contacts, cues.evidence)
-        top = self._ranked_categories(scores)
+        listing = "\n" in lower and listing_price_line(lower) is not None
+        cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
+        model = self.model
+        if model is None:
+            if not cues.could_be_offer():
+                return extraction(False, None, (), (), (), contacts, cues.evidence)
+            top = self._ranked_categories(scores)
+        else:
+            dense = dense_features(
+                cues.totals, scores, False, False, bool(contacts), chinese, len(lower)
+            )
+            logits = model.logits(lower, dense)
+            ceiling = model.offer_ceiling(logits, dense)
+            if ceiling < THRESHOLD:
+                return extraction(
+                    False, None, (), (), (), contacts, cues.evidence, round(1.0 - ceiling, 3)
+                )
+            top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
 
@@ -164,12 +198,30 @@ class Extractor:
             if p.quantity or p.period:
                 structured = True
                 break
-        intent = cues.intent(bool(found), structured)
-        if intent is None:
-            return extraction(False, None, (), (), (), contacts, cues.evidence)
+        confidence: float | None = None
+        category_confidence: tuple[float, ...] = ()
+        if model is None:
+            intent = cues.intent(bool(found), structured)
+            if intent is None:
+                return extraction(False, None, (), (), (), contacts, cues.evidence)
+        else:
+            if found:
+                logits = logits + model.w_dense[PRICE_INDEX]
+                if structured:
+                    logits = logits + model.w_dense[STRUCTURED_INDEX]
+            p_offer, intent, chosen = model.decide(logits)
+            if p_offer < THRESHOLD:
+                return extraction(
+                    False, None, (), (), (), contacts, cues.evidence, round(1.0 - p_offer, 3)
+                )
+            confidence = round(p_offer, 3)
+            top = [c for c, _ in chosen]
+            category_confidence = tuple(round(p, 3) for _, p in chosen)
 
         if intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
+            if category_confidence:
+                category_confidence = (confidence or 1.0, *category_confidence)
         to_original = norm.to_original
         categories = tuple(
             evidence(cid, to_original(first_hit[cid][0], first_hit[cid][1]))
@@ -181,7 +233,17 @@ class Extractor:
             self._platforms(norm, _outside(platform_hits, contact_spans)) if platform_hits else ()
         )
         if not found:
-            return extraction(True, intent, categories, platforms, (), contacts, cues.evidence)
+            return extraction(
+                True,
+                intent,
+                categories,
+                platforms,
+                (),
+                contacts,
+                cues.evidence,
+                confidence,
+                category_confidence,
+            )
         for p in found:
             p.span = to_original(p.start, p.end)
         return (
@@ -192,7 +254,33 @@ class Extractor:
             tuple(found),
             contacts,
             cues.evidence,
+            confidence,
+            category_confidence,
         )
+
+    def signals(self, text: str) -> tuple[str, list[float]]:
+        """What the model sees of a message: its normalized lower-case text
+        and the lexicon's signals, its prices found whether or not it is an
+        offer (for training)."""
+        norm = normalize(text)
+        lower = norm.lower
+        chinese = not norm.cased.isascii() and _CJK.search(norm.cased) is not None
+        contacts, contact_spans = find_contacts(norm, chinese)
+        cue_hits, category_hits, _, vocab_hits = self.matcher.scan(lower)
+        if contact_spans:
+            cue_hits = _outside(cue_hits, contact_spans)
+            category_hits = _outside(category_hits, contact_spans)
+        scores, _ = _category_scores(category_hits, lower)
+        listing = "\n" in lower and listing_price_line(lower) is not None
+        cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
+        top = self._ranked_categories(scores)
+        unit = CATEGORY_UNITS.get(top[0]) if top else None
+        found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
+        structured = any(p.quantity or p.period for p in found)
+        dense = dense_features(
+            cues.totals, scores, bool(found), structured, bool(contacts), chinese, len(lower)
+        )
+        return lower, dense
 
     def _ranked_categories(self, scores: dict[str, float]) -> list[str]:
         """Categories reaching 1.0 and a share of the strongest, strongest

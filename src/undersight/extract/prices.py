@@ -185,6 +185,22 @@ _QTY_MULT: Final = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
 _THOUSAND_MULT: Final = {"千": 1e3, "万": 1e4, "百": 1e2}
 
 
+# A listing's price on its own last line: "title\n7.46  [美元]", "title\n$4.00",
+# "title\nUSD 6.95", "title\n347.32 USD", "title\n7" (rule "listing price").
+_LISTING_LINE: Final = re.compile(
+    r"\n[ \t]*(?:(?:[$€£¥]|usd|eur|gbp|btc|us\$)\s?)?(\d{1,7}(?:[.,]\d{1,8})?)"
+    r"(?:\s{0,3}(?:\[[^\]\n]{1,8}\]|\([^)\n]{1,8}\)|[a-z$€£¥\u4e00-\u9fff]{1,6}))?[ \t]*$"
+)
+
+
+def listing_price_line(text: str) -> re.Match[str] | None:
+    """The last line of a market listing when it holds only a price (the
+    amount is group 1); listings are short, so a long text never is one."""
+    if len(text) > 400 or (not text.rstrip()[-1:].isalnum() and text.rstrip()[-1:] not in "])$€£"):
+        return None
+    return _LISTING_LINE.search(text.rstrip())
+
+
 def _matches_at(
     pattern: re.Pattern[str], text: str, places: list[int], lo: int, endpos: int
 ) -> list[re.Match[str]]:
@@ -482,6 +498,19 @@ class PriceFinder:
                 pos = m.end()
                 if pos <= m.start():
                     pos = m.start() + 1
+        if "\n" in text:
+            lone = listing_price_line(text)
+            if lone is not None and (not out or out[-1].end <= lone.start(1)):
+                # rule "listing price": a market listing's last line is its price,
+                # a bare amount there too ("origin lifetime streaming account\n7")
+                number = parse_number(lone.group(1))
+                if number:
+                    currency = "CNY" if chinese else "USD"
+                    out.append(
+                        FoundPrice(
+                            lone.start(1), lone.end(1), number, None, currency, None, None, None
+                        )
+                    )
         return out
 
     # -- one candidate --------------------------------------------------------

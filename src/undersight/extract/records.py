@@ -52,9 +52,22 @@ def extraction(
     prices: tuple[Price, ...],
     contacts: tuple[Contact, ...],
     offer_evidence: tuple[Evidence, ...],
+    confidence: float | None = None,
+    category_confidence: tuple[float, ...] = (),
 ) -> Extraction:
     result: Extraction = _NEW(
-        Extraction, (offer, intent, categories, platforms, prices, contacts, offer_evidence)
+        Extraction,
+        (
+            offer,
+            intent,
+            categories,
+            platforms,
+            prices,
+            contacts,
+            offer_evidence,
+            confidence,
+            category_confidence,
+        ),
     )
     return result
 
@@ -83,8 +96,9 @@ def contact_fields(c: Contact) -> dict[str, Any]:
 
 
 def output_fields(x: Extraction) -> dict[str, Any]:
-    """The fields of the ``undersight extract`` JSONL contract (without ``id``)."""
-    return {
+    """The fields of the ``undersight extract`` JSONL contract (without ``id``),
+    and the confidence of the decisions as an extra field where there is one."""
+    out: dict[str, Any] = {
         "offer": x.offer,
         "intent": x.intent,
         "categories": [c.label for c in x.categories],
@@ -92,6 +106,14 @@ def output_fields(x: Extraction) -> dict[str, Any]:
         "prices": [price_fields(p) for p in x.prices],
         "contacts": [contact_fields(c) for c in x.contacts],
     }
+    if x.confidence is not None:
+        out["confidence"] = {
+            "offer": x.confidence,
+            "categories": {
+                c.label: p for c, p in zip(x.categories, x.category_confidence, strict=False)
+            },
+        }
+    return out
 
 
 def _plain_number(value: float) -> float | int:

@@ -289,7 +289,10 @@ def as_text(value: Any) -> str | None:
 
 
 def join_text(value: Any) -> str:
-    """The plain text of a Telegram ``text``: a string, or strings and entities joined."""
+    """The plain text of a Telegram ``text``: a string, or strings and entities
+    joined. A link hidden behind text (a ``text_link`` entity: "click here"
+    pointing at ``https://t.me/shop``) is kept: its target is added on a line
+    of its own after the text, so the visible text keeps its offsets."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -297,14 +300,19 @@ def join_text(value: Any) -> str:
     if not isinstance(value, list):
         raise BadRecord("text is neither a string nor an entity list")
     parts: list[str] = []
+    hidden: list[str] = []
     for part in value:
         if isinstance(part, str):
             parts.append(part)
         elif isinstance(part, dict) and isinstance(part.get("text"), str):
             parts.append(part["text"])
+            href = part.get("href")
+            if part.get("type") == "text_link" and isinstance(href, str) and href.strip():
+                if href.strip() not in part["text"]:
+                    hidden.append(href.strip())
         else:
             raise BadRecord(f"text entity without text: {short(part)}")
-    return "".join(parts)
+    return "".join(parts) + "".join("\n" + href for href in hidden)
 
 
 def _date(obj: dict[str, Any], unix_key: str, local_key: str) -> dt.datetime | None:
