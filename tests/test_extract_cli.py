@@ -47,7 +47,10 @@ def test_good_input_gives_one_object_per_line_in_order(tmp_path):
     assert proc.returncode == 0, proc.stderr
     out = lines_of(proc.stdout)
     assert [o["id"] for o in out] == ["m1", "m2", "m3"]
-    assert all(list(o) == FIELDS for o in out)
+    # the contract's fields in order, then only the documented extra field
+    assert all(list(o)[: len(FIELDS)] == FIELDS for o in out)
+    assert all(set(list(o)[len(FIELDS) :]) <= {"confidence"} for o in out)
+    assert all(0.5 <= o["confidence"]["offer"] <= 1.0 for o in out)
     first = out[0]
     assert first["offer"] is True and first["intent"] == "sell"
     assert first["categories"] == ["sms_spam"]

@@ -88,7 +88,8 @@ def test_telegram_single_chat_fields() -> None:
 
     forwarded = got["1205"]
     assert forwarded.forwarded_from == "SMS Bomber Official"
-    assert forwarded.text == "短信轰炸机 包月 200元\n支持三网 #短信"
+    # a text_link entity keeps its target, on a line of its own after the text
+    assert forwarded.text == "短信轰炸机 包月 200元\n支持三网 #短信\nhttps://t.me/sms_bomber_demo"
     assert forwarded.date == utc(2023, 3, 6, 2, 30, 0)
 
     old = got["1207"]  # no date_unixtime: the zone-less local date is taken as UTC
@@ -120,7 +121,7 @@ def test_telegram_full_account_export() -> None:
     assert fwd.edited == utc(2024, 4, 2, 1, 30, 0)
     left = got["telegram:1400000003:7"]
     assert (left.author_id, left.author_name) == ("channel1400000003", "Carding Tutorials")
-    assert left.text == "Free method: cashout guide"
+    assert left.text == "Free method: cashout guide\nhttps://example.com/guide"  # text_link kept
     assert left.date == utc(2022, 12, 24, 23, 59, 59)
 
 

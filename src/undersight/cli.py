@@ -23,10 +23,103 @@ def _open_input(path: str | None) -> IO[bytes]:
         raise UserError(f"{path}: cannot open: {exc.strerror}") from None
 
 
+def _choose_model(args: argparse.Namespace) -> None:
+    """`--model PATH` / `--no-model`: which model the extractor (and its
+    worker processes) use; a bad model file is a one-line error."""
+    import os
+
+    from undersight.extract.pipeline import MODEL_ENV, default_extractor
+
+    if getattr(args, "no_model", False):
+        os.environ[MODEL_ENV] = "none"
+    elif getattr(args, "model", None):
+        from undersight.learn.classifier import ModelError, load
+
+        try:
+            load(str(Path(args.model).resolve()))
+        except ModelError as exc:
+            raise UserError(str(exc)) from None
+        os.environ[MODEL_ENV] = str(Path(args.model).resolve())
+    else:
+        return
+    default_extractor.cache_clear()
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--model", metavar="PATH", help="a model file (`undersight train`)")
+    group.add_argument(
+        "--no-model", action="store_true", help="the lexicon alone, without the trained model"
+    )
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """`extract --explain`: per message, which rule or model output decided each field."""
+    import orjson
+
+    from undersight.extract.explain import explain
+    from undersight.extract.pipeline import default_extractor
+
+    ex = default_extractor()
+    source = _open_input(args.input)
+    failed = 0
+    try:
+        for number, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                record = orjson.loads(line)
+                text, date = record["text"], record.get("date")
+                if not isinstance(text, str):
+                    raise TypeError("'text' is not a string")
+                _, lines = explain(ex, text, date)
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                print(f"line {number}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            head = text.replace("\n", " / ")
+            print(f"{record.get('id', number)}: {head[:100]}")
+            print("\n".join(lines))
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    return 1 if failed else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from undersight.evaluation import load_gold, score
+    from undersight.extract.pipeline import Extractor
+    from undersight.learn.classifier import Classifier
+    from undersight.learn.train import save, train
+
+    try:
+        gold = load_gold(args.labels, real_root=args.real)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if len(gold) < 20:
+        raise UserError(f"{' '.join(args.labels)}: {len(gold)} labelled messages, need 20 or more")
+    save(train(gold, max_ngrams=args.max_ngrams, c=args.c), args.out)
+    model = Classifier(args.out)
+    print(f"{args.out}: {len(model._ngrams)} n-grams, trained on {len(gold)} messages")
+    if args.check:
+        check = load_gold(args.check, real_root=args.real)
+        for name, ex in (("lexicon", Extractor(cache_size=0)), ("model", Extractor(model=model))):
+            r = score(check, ex)
+            print(
+                f"{name:8s} on {len(check)} held-out: offer F1 {r.offer.f1:.3f}, "
+                f"categories macro-F1 {r.category_macro_f1:.3f}, intent "
+                f"{r.summary()['intent_accuracy']}"
+            )
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from undersight.extract.parallel import available_cores, run_parallel
     from undersight.present.live import line_counter
 
+    _choose_model(args)
+    if args.explain:
+        return _explain(args)
     jobs = args.jobs if args.jobs is not None else available_cores()
     if jobs < 1:
         raise UserError(f"--jobs: expected a number of processes >= 1, got {jobs}")
@@ -68,6 +161,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not gold:
         raise UserError(f"{' '.join(args.gold)}: no labelled messages found")
+    _choose_model(args)
     report = score(gold)
     groups = score_groups(gold)
     if args.json:
@@ -105,7 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="extraction processes (default: every core); output order is the input's",
     )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print, per message, which rule or model output decided each field (not JSONL)",
+    )
+    _model_options(p)
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("train", help="fit the offer/intent/category model from labelled messages")
+    p.add_argument("labels", nargs="+", help="gold JSONL files or folders (as `eval` reads them)")
+    p.add_argument("--out", required=True, help="the model file to write (.npz)")
+    p.add_argument("--real", metavar="DIR", help="the real corpora folder real-corpus labels need")
+    p.add_argument("--check", nargs="+", metavar="GOLD", help="held-out gold to report scores on")
+    p.add_argument("--max-ngrams", type=int, default=20000, help="vocabulary size (20000)")
+    p.add_argument("--c", type=float, default=0.3, help="inverse regularization strength (0.3)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("eval", help="score the extractor against a labelled gold set")
     p.add_argument("gold", nargs="+", help="gold JSONL files or folders of them")
@@ -116,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the real corpora folder (shared/data/real) that real-corpus labels are joined to",
     )
+    _model_options(p)
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("ingest", help="read exports, extract and store every message")
     p.add_argument("paths", nargs="*", help="export files, folders or .zip archives")

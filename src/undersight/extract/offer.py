@@ -9,7 +9,8 @@ as evidence with its span.
 from __future__ import annotations
 
 import re
-from typing import Final
+from collections.abc import Callable
+from typing import Final, NamedTuple
 
 from undersight.extract.matcher import Hit
 from undersight.extract.records import evidence as make_evidence
@@ -156,8 +157,15 @@ _PAIRED: Final = re.compile(
 )
 # Asking who sells something is a buy request, not a question to discount.
 _REQUEST_QUESTION: Final = re.compile(
-    r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|anyone (?:selling|sell|have|has|got)|who (?:has|sells)"
+    r"有人出|谁有|有没有|哪里有|哪位.{0,4}有|有卖|有人卖|谁卖|哪里买|哪有|哪儿有|有出"
+    r"|anyone (?:selling|sell|have|has|got)|who (?:has|sells)|where (?:can i|to) (?:buy|get)"
 )
+# "有没有需要的老板" asks who wants to buy: a sales pitch, not a request.
+_SALES_PITCH: Final = re.compile(
+    r"有没有(?:人|老板|兄弟)?(?:需要|要)|需要的|要的(?:私|找|联系)|anyone need"
+)
+# A question: a request question is a buy request only when it asks.
+_ASKS: Final = re.compile(r"吗|嘛|\?|？|有没有")
 _HAVE_WANT: Final = re.compile(
     r"\[h\].{0,80}\[[wn]\]|\(h\).{0,80}\([wn]\)"
     r"|h(?<!\wh)ave\b.{0,60}\b(?:want|need|needing|looking for)\b"
@@ -189,6 +197,7 @@ class CueScore:
         "contact",
         "evidence",
         "intent_strength",
+        "request",
         "signals",
         "totals",
     )
@@ -199,8 +208,10 @@ class CueScore:
         evidence: tuple[Evidence, ...],
         best_category: float,
         has_contact: bool,
+        request: bool = False,
     ) -> None:
         self.totals = totals
+        self.request = request  # asks who sells something: a buy request
         self.evidence = evidence
         self.best_category = best_category
         self.intent_strength = totals["sell"] + totals["buy"] + totals["exchange"] + totals["other"]
@@ -233,16 +244,51 @@ class CueScore:
         one has a package quantity or a billing period."""
         if not self._offer(self._score(has_price, structured_price), has_price):
             return None
-        totals = self.totals
-        sell, buy = totals["sell"], totals["buy"]
-        exchange, other = totals["exchange"], totals["other"]
-        if exchange >= 1.5 and exchange >= max(sell, buy) * 0.6:
-            return "exchange"
-        if other >= 1.5 and other >= max(sell, buy) * 0.8:
-            return "other"  # a job or partnership, not a product
-        if buy > sell:
-            return "buy"
-        return "sell"
+        return self.intent_rule()[1]
+
+    def intent_rule(self) -> tuple[str, str]:
+        """The first rule of :data:`INTENT_RULES` that applies: (name, intent)."""
+        for rule in INTENT_RULES:
+            if rule.applies(self):
+                return rule.name, rule.intent
+        return "sell-by-default", "sell"
+
+
+class IntentRule(NamedTuple):
+    """One named intent decision, with the example that motivated it."""
+
+    name: str
+    intent: str
+    example: str
+    applies: Callable[[CueScore], bool]
+
+
+def _exchange_cues(c: CueScore) -> bool:
+    t = c.totals
+    return t["exchange"] >= 1.5 and t["exchange"] >= max(t["sell"], t["buy"]) * 0.6
+
+
+def _job_or_partner(c: CueScore) -> bool:
+    t = c.totals
+    return t["other"] >= 1.5 and t["other"] >= max(t["sell"], t["buy"]) * 0.8
+
+
+def _request_question(c: CueScore) -> bool:
+    return c.request
+
+
+def _buy_outweighs_sell(c: CueScore) -> bool:
+    return c.totals["buy"] > c.totals["sell"]
+
+
+INTENT_RULES: Final[tuple[IntentRule, ...]] = (
+    IntentRule("exchange-cues", "exchange", "收U出U 汇率7.2 / [H] $50 PP [W] BTC", _exchange_cues),
+    IntentRule(
+        "job-or-partner", "other", "招聘 业务员 日结 / looking for a partner", _job_or_partner
+    ),
+    IntentRule("request-question", "buy", "有卖叶子的吗 / anyone selling cvv?", _request_question),
+    IntentRule("buy-outweighs-sell", "buy", "求购 四件套 / WTB fresh logs", _buy_outweighs_sell),
+)
 
 
 def _lead(text: str) -> int:
@@ -295,4 +341,7 @@ def score_cues(
 
     totals["exchange"] += _swap_bonus(lower)
     best_category = max(category_scores.values(), default=0.0)
-    return CueScore(totals, tuple(evidence), best_category, has_contact)
+    if request is None:
+        request = _REQUEST_QUESTION.search(lower) is not None
+    asks = request and _ASKS.search(lower) is not None and _SALES_PITCH.search(lower) is None
+    return CueScore(totals, tuple(evidence), best_category, has_contact, asks)

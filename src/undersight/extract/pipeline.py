@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
@@ -181,7 +181,15 @@ class Extractor:
             top = self._ranked_categories(scores)
         else:
             dense = dense_features(
-                cues.totals, scores, False, False, bool(contacts), chinese, len(lower)
+                cues.totals,
+                scores,
+                False,
+                False,
+                bool(contacts),
+                chinese,
+                len(lower),
+                cues.request,
+                listing,
             )
             logits = model.logits(lower, dense)
             ceiling = model.offer_ceiling(logits, dense)
@@ -214,9 +222,10 @@ class Extractor:
                 return extraction(
                     False, None, (), (), (), contacts, cues.evidence, round(1.0 - p_offer, 3)
                 )
+            if cues.request:
+                intent = "buy"  # rule request-question: "有卖叶子的吗" asks for a seller
             confidence = round(p_offer, 3)
-            top = [c for c, _ in chosen]
-            category_confidence = tuple(round(p, 3) for _, p in chosen)
+            top, category_confidence = _combine_categories(top, chosen, model, logits)
 
         if intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
@@ -278,7 +287,15 @@ class Extractor:
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
         structured = any(p.quantity or p.period for p in found)
         dense = dense_features(
-            cues.totals, scores, bool(found), structured, bool(contacts), chinese, len(lower)
+            cues.totals,
+            scores,
+            bool(found),
+            structured,
+            bool(contacts),
+            chinese,
+            len(lower),
+            cues.request,
+            listing,
         )
         return lower, dense
 
@@ -307,6 +324,19 @@ class Extractor:
         if "mobile" in seen and ("android" in seen or "ios" in seen):
             del seen["mobile"]
         return tuple(seen.values())
+
+
+def _combine_categories(
+    lexicon_top: list[str], chosen: list[tuple[str, float]], model: Classifier, logits: Any
+) -> tuple[list[str], tuple[float, ...]]:
+    """The categories of an offer: the lexicon's (a term read in the message
+    is evidence), then the model's that reach the threshold, most probable
+    first; the model's likeliest one where neither has any."""
+    taken = list(lexicon_top)
+    for c, p in chosen:
+        if c not in taken and (p >= THRESHOLD or not taken):
+            taken.append(c)
+    return taken, tuple(round(model.category_probability(logits, c), 3) for c in taken)
 
 
 def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
@@ -386,10 +416,56 @@ def _parse_date_text(value: str) -> dt.date | None:
         raise ValueError(f"not an ISO 8601 date: {text[:40]!r}") from None
 
 
+# Which model the default extractor uses: unset or empty = the bundled one,
+# "none" = the lexicon alone, else a model file's path (`extract --model`,
+# `--no-model`; an environment variable, so worker processes see it too).
+MODEL_ENV: Final = "UNDERSIGHT_MODEL"
+
+
+def model_choice() -> Classifier | None:
+    """The model :data:`MODEL_ENV` names (the bundled one by default)."""
+    import os
+
+    from undersight.learn.classifier import bundled_path, load
+
+    choice = os.environ.get(MODEL_ENV, "").strip()
+    if choice.lower() == "none":
+        return None
+    if choice:
+        return load(choice)
+    bundled = bundled_path()
+    return load(str(bundled)) if bundled is not None else None
+
+
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
-    """The extractor over the bundled lexicon, compiled once."""
-    return Extractor()
+    """The extractor over the bundled lexicon and model, compiled once."""
+    return Extractor(model=model_choice())
+
+
+def extractor_version() -> str:
+    """What produces an extraction: package version, lexicon fingerprint and
+    model fingerprint (``lexicon`` alone where no model is used), so
+    ``reextract`` knows what is stale when any of them changes."""
+    from undersight import __version__
+
+    ex = default_extractor()
+    model = ex.model.version if ex.model is not None else "lexicon"
+    return f"{__version__}+{ex.lexicon.version}+{model}+{_code_fingerprint()}"
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """A hash of the extractor's source (the text and extract packages)."""
+    import hashlib
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    for package in ("undersight.text", "undersight.extract"):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def extract(text: str, date: dt.date | dt.datetime | str | None = None) -> Extraction:

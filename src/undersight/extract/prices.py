@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Final
+from collections.abc import Callable
+from typing import Final, NamedTuple
 
 from undersight.extract.matcher import Hit
 from undersight.lexicon import Lexicon
@@ -84,6 +85,7 @@ _NOT_MONEY_AFTER: Final = re.compile(
     r"(?:%|％|小时|分钟|个月|以上|公里|开头|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
     r"|[ \t](?:小时|分钟|个月|公里|[天人岁折%])"
     r"|[ \t]?(?:%|(?:km|gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
+    r"|mg|mcg|ug|µg|ml|iu|oz|lbs?|kg|tabs?|tablets?|pills?|pls|caps|capsules?|pcs|grams?|gr"
     r"|years?|months?|weeks?|days?|hours?|hrs?|copies|slots?|users?|members?|countries|clicks?|people|times|"
     r"percent|pages?|sites?|domains?|ips?|threads?|cores?|vouches?)(?![a-z]))"
 )
@@ -185,20 +187,47 @@ _QTY_MULT: Final = {"k": 1e3, "千": 1e3, "万": 1e4, "w": 1e4}
 _THOUSAND_MULT: Final = {"千": 1e3, "万": 1e4, "百": 1e2}
 
 
-# A listing's price on its own last line: "title\n7.46  [美元]", "title\n$4.00",
-# "title\nUSD 6.95", "title\n347.32 USD", "title\n7" (rule "listing price").
-_LISTING_LINE: Final = re.compile(
-    r"\n[ \t]*(?:(?:[$€£¥]|usd|eur|gbp|btc|us\$)\s?)?(\d{1,7}(?:[.,]\d{1,8})?)"
-    r"(?:\s{0,3}(?:\[[^\]\n]{1,8}\]|\([^)\n]{1,8}\)|[a-z$€£¥\u4e00-\u9fff]{1,6}))?[ \t]*$"
+# A listing's price on a line of its own after the title: "title\n7.46  [美元]",
+# "title\n$4.00", "title\nUSD 6.95", "title\n347.32 USD", "title\n125-480 USD",
+# or a bare amount on the last line, "title\n7" (rule "listing price").
+_PRICE_ONLY: Final = (
+    r"(?:(?:[$€£¥]|usd|eur|gbp|btc|us\$)\s?)?(\d{1,7}(?:[.,]\d{1,8})?)"
+    r"(?:\s?-\s?\d{1,7}(?:[.,]\d{1,8})?)?"
+    r"(?:\s{0,3}(?:\[[^\]\n]{1,8}\]|\([^)\n]{1,8}\)|[a-z$€£¥\u4e00-\u9fff]{1,6}))?"
 )
+_LISTING_LINE: Final = re.compile(rf"\n[ \t]*{_PRICE_ONLY}[ \t]*(?=\n|$)")
+_LISTING_BARE: Final = re.compile(r"\n[ \t]*(\d{1,7}(?:\.\d{1,8})?)[ \t]*$")
 
 
 def listing_price_line(text: str) -> re.Match[str] | None:
-    """The last line of a market listing when it holds only a price (the
+    """A line after a market listing's title that holds only its price (the
     amount is group 1); listings are short, so a long text never is one."""
-    if len(text) > 400 or (not text.rstrip()[-1:].isalnum() and text.rstrip()[-1:] not in "])$€£"):
+    if len(text) > 400:
         return None
-    return _LISTING_LINE.search(text.rstrip())
+    return _LISTING_LINE.search(text)
+
+
+def _listing_bare_price(text: str) -> re.Match[str] | None:
+    """A listing's last line holding only a bare amount (group 1)."""
+    if len(text) > 400 or not text.rstrip()[-1:].isdigit():
+        return None
+    return _LISTING_BARE.search(text.rstrip())
+
+
+# Place names and idioms holding a numeral and a money or measure word:
+# "金三角" (the Golden Triangle) is no 0.3 yuan, "一条龙" (one-stop) no message.
+_IDIOM: Final = re.compile(
+    "金三角|长三角|珠三角|三角洲|三角形|三角区|三角裤|一条龙|一条街|一条心|一条路|一块儿|一块去|一块玩"
+)
+_IDIOM_NUMERALS: Final = frozenset("一三")
+
+
+def _idiom_at(text: str, start: int, end: int) -> bool:
+    """Whether a place name or idiom overlaps ``text[start:end]``."""
+    for m in _IDIOM.finditer(text, max(0, start - 2), min(len(text), end + 2)):
+        if m.start() < end and m.end() > start:
+            return True
+    return False
 
 
 def _matches_at(
@@ -250,6 +279,7 @@ class FoundPrice:
         "end",
         "period",
         "quantity",
+        "rule",
         "span",
         "start",
         "unit",
@@ -275,6 +305,7 @@ class FoundPrice:
         self.unit = unit
         self.period = period
         self.span = (start, end)
+        self.rule = "currency-word"  # what made it a price (--explain)
 
     def __repr__(self) -> str:
         return (
@@ -315,6 +346,7 @@ class _Context:
         "currency_word",
         "explicit",
         "has_mei",
+        "last_rule",
         "masked",
         "masked_starts",
         "not_price_ends",
@@ -379,6 +411,7 @@ class _Context:
         ] = []  # (start, currency) of prices with a currency word
         self.currency_word: bool | None = None  # computed when first needed
         self.has_mei = "每" in text
+        self.last_rule = ""  # the rule that decided the last bare number (--explain)
         self.number_start_list: list[int] | None = None  # computed when first needed
 
     def number_starts(self, lo: int, hi: int) -> list[int]:
@@ -499,18 +532,18 @@ class PriceFinder:
                 if pos <= m.start():
                     pos = m.start() + 1
         if "\n" in text:
-            lone = listing_price_line(text)
+            lone = _listing_bare_price(text)
             if lone is not None and (not out or out[-1].end <= lone.start(1)):
                 # rule "listing price": a market listing's last line is its price,
                 # a bare amount there too ("origin lifetime streaming account\n7")
                 number = parse_number(lone.group(1))
                 if number:
                     currency = "CNY" if chinese else "USD"
-                    out.append(
-                        FoundPrice(
-                            lone.start(1), lone.end(1), number, None, currency, None, None, None
-                        )
+                    found = FoundPrice(
+                        lone.start(1), lone.end(1), number, None, currency, None, None, None
                     )
+                    found.rule = "listing-price"
+                    out.append(found)
         return out
 
     # -- one candidate --------------------------------------------------------
@@ -614,7 +647,10 @@ class PriceFinder:
                 return None, None  # "$1,000 deposit"
         if ctx.not_price_ends and self._blocked(start, ctx):
             return None, None
+        if raw_num in _IDIOM_NUMERALS and _idiom_at(text, start, end):
+            return None, None  # rule "place-name-or-idiom": 金三角, 长三角, 一条龙
         explicit_currency = currency is not None
+        bare_rule = "currency-word"
         if currency is not None:
             if (
                 not suf
@@ -625,8 +661,10 @@ class PriceFinder:
             if not pre and raw_num[-1] == "m":
                 return None, None
         else:
-            if not self._bare_is_price(m, raw_num, amount, ctx, prev_end, end):
+            rule = self._bare_is_price(m, raw_num, amount, ctx, prev_end, end)
+            if rule is None:
                 return None, None
+            bare_rule = rule
             currency = _inherited_currency(ctx, start) or ("CNY" if ctx.chinese else "USD")
         if amount <= 0:
             return None, None
@@ -637,7 +675,9 @@ class PriceFinder:
             ctx.explicit.append((start, currency))
         quantity, unit = self._quantity(start, end, ctx, prev_end)
         period = self._period(start, end, ctx, prev_end)
-        return FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period), None
+        found = FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period)
+        found.rule = bare_rule
+        return found, None
 
     def _counts_next(self, start: int, end: int, text: str) -> bool:
         """A bare number directly followed by a bare price is that price's quantity."""
@@ -677,86 +717,17 @@ class PriceFinder:
 
     def _bare_is_price(
         self, m: re.Match[str], raw_num: str, amount: float, ctx: _Context, prev_end: int, end: int
-    ) -> bool:
-        text, start = ctx.text, m.start()
-        if raw_num[-1] == "m":
-            return False
-        if self.count_after.match(text, end):
-            return False  # "5000条", "30天", "10%": a count, not money
-        if text.startswith(":", end) or (
-            text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()
-        ):
-            return False  # a time of day
-        head = raw_num.split(".")[0]
-        digits = head if head.isdecimal() else _NON_DIGIT.sub("", head)
-        if len(digits) >= 6 and "," not in raw_num:
-            return False  # a QQ number, a phone, an order id
-        if (
-            len(digits) == 4
-            and digits[:2] in ("19", "20")
-            and _YEAR_AFTER.match(text[end : end + 6])
-        ):
-            return False  # a year
-        num_end = m.end("num")
-        if text[num_end : num_end + 1] == "+" or (
-            _ends_with(text, max(0, start - 8), start, _VOLUME_LAST)
-            and _VOLUME_BEFORE.search(text, max(0, start - 8), start)
-        ):
-            return False  # "日发2w", "10万+": volumes, not prices
-        if _ends_with(text, max(0, start - 6), start, _QUANTITY_BEFORE_LAST) and (
-            _QUANTITY_BEFORE.search(text, max(0, start - 6), start)
-        ):
-            return False  # "per 1k", "/1000": the quantity of the price before
-        if self._counts_next(start, end, text):
-            return False  # "1千 一百五": the first number counts, the second prices
-        if self._per_unit_before(text, max(prev_end, start - 12), start):
-            return True  # "一台 2.8w", "单张8"
-        window_start = max(prev_end, start - 6)
-        if ctx.price_word_ends:
-            for e in _any_between(ctx.price_word_ends, window_start, start):
-                if window_start <= e <= start and not _DIGIT_OR_CLAUSE.search(text[e:start]):
-                    return True  # "价格300", "预算2k", "price: 50"
-        if not ctx.chinese:
-            return bool(_PAYMENT_AFTER.match(text, end))  # "[H] 200 LR [W] 180 PP"
-        cn_magnitude = raw_num[0] in _CN_DIGITS and any(c in _CN_MAGNITUDE for c in raw_num)
-        if raw_num[0] in _CN_DIGITS and not cn_magnitude:
-            return False
-        min_marker = "起" in text[end : end + 2] and _MIN_MARKER.match(text, end)
-        if min_marker and _EXCHANGE_HINT.search(text):
-            return False  # "一万起" in an exchange ad: a minimum trade, not a price
-        if (
-            _starts_with(text, end, _PER_UNIT_AFTER_FIRST) and _PER_UNIT_AFTER.match(text, end)
-        ) or min_marker:
-            return True  # "300/月", "3元一条", "500起"
-        if m.group("num2") and amount >= 10:
-            return True  # "800~1500看证件": a bare range in an ad is a price range
-        if _has_between(ctx.period_starts, end, end + 2):
-            return True  # "300包月"
-        if _has_between(ctx.period_ends, start - 3, start):
-            return True  # "月租300", "天卡 15"
-        for qs, qe, value, unit in self._quantities(ctx, max(prev_end, start - 14), start):
-            if unit and (
-                qs >= prev_end
-                and start - 10 <= qe <= start
-                and not _CLAUSE_END.search(text, qe, start)
-            ):
-                if value > 1:
-                    return len(digits) < 5  # "5000条300", "100个肉鸡50"
-        if thousand_before(text, prev_end, start, ctx):
-            return True  # "每千条20"
-        if len(digits) >= 5 or not _PRICE_END.match(text, end):
-            return False  # "日发2w", "10万+", "3w节点": volumes, not prices
-        if (
-            _LINE_END.match(text, end)
-            and text[start - 1 : start] in (" ", "\t")
-            and ctx.names_currency()
-        ):
-            return True  # "✅ 陌陌号 15" in a price list that names its currency
-        if ctx.names_currency():
-            return False  # where prices name their currency, "5万" alone counts records
-        if cn_magnitude and amount >= 100:
-            return True  # "两千", "三百五"
-        return raw_num[-1] in "kw万千" and amount >= 100  # "5k", "3w"
+    ) -> str | None:
+        """Whether a number without a currency word is a price: the name of the
+        first rule of :data:`BARE_RULES` that decides it, when it says "price",
+        else None (its ``--explain`` name is kept in ``ctx.last_rule``)."""
+        c = _Bare(self, m, raw_num, amount, ctx, prev_end, end)
+        for rule in BARE_RULES:
+            if rule.applies(c):
+                ctx.last_rule = rule.name
+                return rule.name if rule.price else None
+        ctx.last_rule = "bare-number-default"
+        return None
 
     # -- quantity and period ----------------------------------------------------
 
@@ -795,6 +766,8 @@ class PriceFinder:
                 unit = unit_nouns.get(noun_start, unit)
             found.append((q.start(), q.end(), value, unit))
         for q in _matches_at(self.bare_quantity, text, places, lo, min(len(text), hi + 4)):
+            if ctx.masked and _inside(ctx.masked, ctx.masked_starts, q.start(), q.end("num")):
+                continue  # "QQ 12345678 100元": the QQ number counts nothing
             value = parse_number(q.group("num"))
             if value is not None and value > 1:
                 found.append((q.start(), q.end("num"), value, ""))
@@ -1022,3 +995,238 @@ def _time_to_period(raw: str, unit_word: str) -> str | None:
         if abs(days - target) <= target * 0.04 + 1e-9:
             return period
     return None
+
+
+# -- bare numbers: an ordered list of named rules ---------------------------------
+# A number without a currency word is a price only with evidence. Each rule
+# names itself, says what it decides when it applies and holds the example that
+# motivated it (tests/test_price_rules.py runs every example). The first rule
+# that applies decides; none applying means "not a price".
+
+
+class _Bare:
+    """A bare-number candidate, with what several rules look at."""
+
+    __slots__ = (
+        "amount",
+        "cn_magnitude",
+        "ctx",
+        "digits",
+        "end",
+        "finder",
+        "m",
+        "min_marker",
+        "prev_end",
+        "raw_num",
+        "start",
+        "text",
+    )
+
+    def __init__(
+        self,
+        finder: PriceFinder,
+        m: re.Match[str],
+        raw_num: str,
+        amount: float,
+        ctx: _Context,
+        prev_end: int,
+        end: int,
+    ) -> None:
+        self.finder = finder
+        self.m = m
+        self.raw_num = raw_num
+        self.amount = amount
+        self.ctx = ctx
+        self.prev_end = prev_end
+        self.end = end
+        self.text = ctx.text
+        self.start = m.start()
+        head = raw_num.split(".")[0]
+        self.digits = head if head.isdecimal() else _NON_DIGIT.sub("", head)
+        self.cn_magnitude = raw_num[0] in _CN_DIGITS and any(c in _CN_MAGNITUDE for c in raw_num)
+        self.min_marker = bool(
+            "起" in self.text[end : end + 2] and _MIN_MARKER.match(self.text, end)
+        )
+
+
+class PriceRule(NamedTuple):
+    """One named decision: when ``applies``, the candidate is a price or not."""
+
+    name: str
+    price: bool
+    example: str
+    applies: Callable[[_Bare], bool]
+
+
+def _million_suffix(c: _Bare) -> bool:
+    return c.raw_num[-1] == "m"
+
+
+def _counts_something(c: _Bare) -> bool:
+    return c.finder.count_after.match(c.text, c.end) is not None
+
+
+def _time_of_day(c: _Bare) -> bool:
+    text, start = c.text, c.start
+    return text.startswith(":", c.end) or (
+        text[start - 1 : start] in (":", "：") and text[start - 2 : start - 1].isdigit()
+    )
+
+
+def _long_digit_run(c: _Bare) -> bool:
+    return len(c.digits) >= 6 and "," not in c.raw_num
+
+
+def _a_year(c: _Bare) -> bool:
+    return (
+        len(c.digits) == 4
+        and c.digits[:2] in ("19", "20")
+        and _YEAR_AFTER.match(c.text[c.end : c.end + 6]) is not None
+    )
+
+
+def _a_volume(c: _Bare) -> bool:
+    text, start = c.text, c.start
+    num_end = c.m.end("num")
+    return text[num_end : num_end + 1] == "+" or (
+        _ends_with(text, max(0, start - 8), start, _VOLUME_LAST)
+        and _VOLUME_BEFORE.search(text, max(0, start - 8), start) is not None
+    )
+
+
+def _quantity_of_previous(c: _Bare) -> bool:
+    text, start = c.text, c.start
+    return _ends_with(text, max(0, start - 6), start, _QUANTITY_BEFORE_LAST) and (
+        _QUANTITY_BEFORE.search(text, max(0, start - 6), start) is not None
+    )
+
+
+def _counts_next_price(c: _Bare) -> bool:
+    return c.finder._counts_next(c.start, c.end, c.text)
+
+
+def _minimum_order(c: _Bare) -> bool:
+    return c.min_marker and _MIN_ORDER.match(c.text, c.end) is not None
+
+
+def _per_unit_before_rule(c: _Bare) -> bool:
+    return c.finder._per_unit_before(c.text, max(c.prev_end, c.start - 12), c.start)
+
+
+def _after_price_word(c: _Bare) -> bool:
+    ctx, text, start = c.ctx, c.text, c.start
+    if not ctx.price_word_ends:
+        return False
+    window_start = max(c.prev_end, start - 6)
+    for e in _any_between(ctx.price_word_ends, window_start, start):
+        if window_start <= e <= start and not _DIGIT_OR_CLAUSE.search(text[e:start]):
+            return True
+    return False
+
+
+def _payment_after(c: _Bare) -> bool:
+    return not c.ctx.chinese and _PAYMENT_AFTER.match(c.text, c.end) is not None
+
+
+def _english_bare(c: _Bare) -> bool:
+    return not c.ctx.chinese
+
+
+def _lone_chinese_digit(c: _Bare) -> bool:
+    return c.raw_num[0] in _CN_DIGITS and not c.cn_magnitude
+
+
+def _exchange_minimum(c: _Bare) -> bool:
+    return c.min_marker and _EXCHANGE_HINT.search(c.text) is not None
+
+
+def _per_unit_or_from(c: _Bare) -> bool:
+    if c.min_marker:
+        return True
+    return (
+        _starts_with(c.text, c.end, _PER_UNIT_AFTER_FIRST)
+        and _PER_UNIT_AFTER.match(c.text, c.end) is not None
+    )
+
+
+def _bare_range(c: _Bare) -> bool:
+    return bool(c.m.group("num2")) and c.amount >= 10
+
+
+def _period_after(c: _Bare) -> bool:
+    return _has_between(c.ctx.period_starts, c.end, c.end + 2)
+
+
+def _period_before(c: _Bare) -> bool:
+    return _has_between(c.ctx.period_ends, c.start - 3, c.start)
+
+
+def _package_before(c: _Bare) -> bool:
+    text, start, prev_end = c.text, c.start, c.prev_end
+    for qs, qe, value, unit in c.finder._quantities(c.ctx, max(prev_end, start - 14), start):
+        if unit and (
+            qs >= prev_end and start - 10 <= qe <= start and not _CLAUSE_END.search(text, qe, start)
+        ):
+            if value > 1:
+                return len(c.digits) < 5
+    return False
+
+
+def _per_thousand_before(c: _Bare) -> bool:
+    return thousand_before(c.text, c.prev_end, c.start, c.ctx) is not None
+
+
+def _volume_shape(c: _Bare) -> bool:
+    return len(c.digits) >= 5 or not _PRICE_END.match(c.text, c.end)
+
+
+def _price_list_line(c: _Bare) -> bool:
+    return (
+        _LINE_END.match(c.text, c.end) is not None
+        and c.text[c.start - 1 : c.start] in (" ", "\t")
+        and c.ctx.names_currency()
+    )
+
+
+def _others_name_currency(c: _Bare) -> bool:
+    return c.ctx.names_currency()
+
+
+def _written_magnitude(c: _Bare) -> bool:
+    return c.cn_magnitude and c.amount >= 100
+
+
+def _multiplier_magnitude(c: _Bare) -> bool:
+    return c.raw_num[-1] in "kw万千" and c.amount >= 100
+
+
+_MIN_ORDER: Final = re.compile(r"[ \t]?起(?:发|订|批|拍|做|送|售|卖|购|收)")
+
+BARE_RULES: Final[tuple[PriceRule, ...]] = (
+    PriceRule("million-suffix", False, "5m users", _million_suffix),
+    PriceRule("counts-something", False, "5000条 30天 10%", _counts_something),
+    PriceRule("time-of-day", False, "10:30 到货", _time_of_day),
+    PriceRule("long-digit-run", False, "订单 2019052312 已发", _long_digit_run),
+    PriceRule("a-year", False, "2018年 老数据", _a_year),
+    PriceRule("a-volume", False, "日发2w 10万+", _a_volume),
+    PriceRule("quantity-of-previous-price", False, "$16 per 1000", _quantity_of_previous),
+    PriceRule("counts-the-next-price", False, "1千 一百五", _counts_next_price),
+    PriceRule("minimum-order", False, "30k起发 每条0.3元", _minimum_order),
+    PriceRule("per-unit-before", True, "一台 2.8w", _per_unit_before_rule),
+    PriceRule("price-word-before", True, "价格300 / price: 50", _after_price_word),
+    PriceRule("payment-method-after", True, "[H] 200 LR [W] 180 PP", _payment_after),
+    PriceRule("english-needs-evidence", False, "top 10 shops", _english_bare),
+    PriceRule("lone-chinese-digit", False, "三网 一条", _lone_chinese_digit),
+    PriceRule("exchange-minimum", False, "收U 一万起", _exchange_minimum),
+    PriceRule("per-unit-after-or-from", True, "300/月 3元一条 500起", _per_unit_or_from),
+    PriceRule("bare-range", True, "800~1500看证件", _bare_range),
+    PriceRule("period-after", True, "300包月", _period_after),
+    PriceRule("period-before", True, "月租300 天卡 15", _period_before),
+    PriceRule("package-before", True, "5000条300 100个肉鸡50", _package_before),
+    PriceRule("per-thousand-before", True, "每千条20", _per_thousand_before),
+    PriceRule("volume-shape", False, "3w节点", _volume_shape),
+    PriceRule("price-list-line", True, "陌陌号 15\n微信号 20元", _price_list_line),
+    PriceRule("others-name-currency", False, "5万 数据 300元", _others_name_currency),
+    PriceRule("written-magnitude", True, "两千 三百五", _written_magnitude),
+    PriceRule("multiplier-magnitude", True, "出号 5k", _multiplier_magnitude),
+)

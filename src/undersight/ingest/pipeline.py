@@ -15,7 +15,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 
-from undersight import __version__
 from undersight.extract.parallel import available_cores
 from undersight.extract.pipeline import default_extractor
 from undersight.ingest.base import Problem, ReadReport
@@ -29,8 +28,10 @@ SMALL_INPUT_BYTES = 4 * 1024 * 1024
 
 
 def extractor_version() -> str:
-    """What produced an extraction: package version and lexicon fingerprint."""
-    return f"{__version__}+{default_extractor().lexicon.version}"
+    """What produced an extraction: package, lexicon and model versions."""
+    from undersight.extract.pipeline import extractor_version as version
+
+    return version()
 
 
 @dataclass

@@ -20,6 +20,8 @@ DENSE_NAMES: Final = (
     "has_contact",
     "chinese",
     "length",
+    "request_question",
+    "listing",
     *(f"lexicon:{c}" for c in CATEGORIES),
 )
 PRICE_INDEX: Final = DENSE_NAMES.index("has_price")
@@ -34,6 +36,8 @@ def dense_features(
     has_contact: bool,
     chinese: bool,
     length: int,
+    request: bool = False,
+    listing: bool = False,
 ) -> list[float]:
     """The lexicon's signals as numbers, each capped so one long message
     cannot dominate: cue totals, category scores, price, contact, script."""
@@ -44,6 +48,8 @@ def dense_features(
     out.append(1.0 if has_contact else 0.0)
     out.append(1.0 if chinese else 0.0)
     out.append(min(length / 200.0, 3.0))
+    out.append(1.0 if request else 0.0)
+    out.append(1.0 if listing else 0.0)
     for c in CATEGORIES:
         out.append(min(category_scores.get(c, 0.0), 3.0))
     return out

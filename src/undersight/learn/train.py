@@ -89,7 +89,7 @@ def train(
     *,
     min_df: int = 2,
     max_ngrams: int = 20000,
-    c: float = 0.5,
+    c: float = 0.3,
 ) -> dict[str, np.ndarray]:
     """The model's arrays, fitted on gold records (with ``text``)."""
     from undersight.extract.pipeline import Extractor

@@ -1,0 +1,145 @@
+"""``undersight extract --explain``: which rule or model output decided each field.
+
+A diagnostic path beside the extractor: it runs the same stages
+(normalization, term matching, cue scores, the model, the price rules,
+contacts) and reports, per field, the evidence and the rule that decided it.
+Its decisions are the extractor's own: the extraction it explains is computed
+by :meth:`Extractor.extract` and printed with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from undersight.extract.contacts import find_contacts
+from undersight.extract.offer import score_cues
+from undersight.extract.pipeline import (
+    _CJK,
+    CATEGORY_UNITS,
+    Extractor,
+    _category_scores,
+    _outside,
+)
+from undersight.extract.prices import listing_price_line
+from undersight.learn.classifier import THRESHOLD
+from undersight.learn.features import PRICE_INDEX, STRUCTURED_INDEX, dense_features
+from undersight.model import Extraction
+from undersight.text.normalize import normalize
+
+
+def _quote(text: str, span: tuple[int, int]) -> str:
+    piece = text[span[0] : span[1]].replace("\n", " ")
+    return f'"{piece[:40]}" [{span[0]},{span[1]})'
+
+
+def explain(
+    ex: Extractor, text: str, date: dt.date | dt.datetime | str | None = None
+) -> tuple[Extraction, list[str]]:
+    """The extraction of ``text`` and one line per decision that made it."""
+    result = ex.extract(text, date)
+    norm = normalize(text)
+    lower = norm.lower
+    chinese = not norm.cased.isascii() and _CJK.search(norm.cased) is not None
+    cue_hits, category_hits, _, vocab_hits = ex.matcher.scan(lower)
+    _, masked = find_contacts(norm, chinese)
+    if masked:
+        cue_hits = _outside(cue_hits, masked)
+        category_hits = _outside(category_hits, masked)
+    scores, first_hit = _category_scores(category_hits, lower)
+    listing = "\n" in lower and listing_price_line(lower) is not None
+    cues = score_cues(norm, cue_hits, scores, bool(result.contacts), listing)
+    lines: list[str] = []
+
+    cue_words = (
+        ", ".join(f"{e.label} {_quote(text, e.span)}" for e in cues.evidence) or "no cue words"
+    )
+    if listing:
+        cue_words += "; listing layout (a line holding only a price)"
+    lexicon_says = cues.intent(
+        bool(result.prices) or listing, any(p.quantity or p.period for p in result.prices)
+    )
+    lines.append(f"  cues      {cue_words}")
+    lines.append(
+        "  lexicon   "
+        + (f"offer, intent {lexicon_says}" if lexicon_says else "not an offer")
+        + f" (score {cues._score(bool(result.prices), False):.2f}, needs 1.80)"
+    )
+    model = ex.model
+    if model is not None:
+        top = ex._ranked_categories(scores)
+        unit = CATEGORY_UNITS.get(top[0]) if top else None
+        found = ex.prices.find(norm, chinese, vocab_hits, unit, masked)
+        dense = dense_features(
+            cues.totals,
+            scores,
+            False,
+            False,
+            bool(result.contacts),
+            chinese,
+            len(lower),
+            cues.request,
+            listing,
+        )
+        logits = model.logits(lower, dense)
+        if found:
+            logits = logits + model.w_dense[PRICE_INDEX]
+            if any(p.quantity or p.period for p in found):
+                logits = logits + model.w_dense[STRUCTURED_INDEX]
+        p_offer, intent, chosen = model.decide(logits)
+        lines.append(
+            f"  model     offer p={p_offer:.3f} (threshold {THRESHOLD}), intent {intent}, "
+            + ", ".join(f"{c} p={p:.2f}" for c, p in chosen)
+            + f"  [{model.path.rsplit('/', 1)[-1]} {model.version}]"
+        )
+    decided_by = "model" if model is not None else "lexicon"
+    lines.append(
+        f"  offer     {'yes' if result.offer else 'no'} - decided by the {decided_by}"
+        + (f" (confidence {result.confidence})" if result.confidence is not None else "")
+    )
+    if result.offer:
+        if model is None:
+            rule, _ = cues.intent_rule()
+            lines.append(f"  intent    {result.intent} - rule {rule}")
+        else:
+            rule, lexicon_intent = cues.intent_rule()
+            lines.append(
+                f"  intent    {result.intent} - model (lexicon rule {rule} says {lexicon_intent})"
+            )
+        confidences = dict(zip(result.category_ids, result.category_confidence, strict=False))
+        for cat in result.categories:
+            how = (
+                f"lexicon term {_quote(text, cat.span)}, score {scores.get(cat.label, 0):.1f}"
+                if cat.label in first_hit
+                else "model"
+            )
+            p = confidences.get(cat.label)
+            lines.append(f"  category  {cat.label} - {how}" + (f", p={p}" if p is not None else ""))
+        for p in result.prices:
+            rule = _price_rule(ex, norm, chinese, vocab_hits, masked, p.span, text)
+            extra = "".join(
+                f" {k}={v}"
+                for k, v in (("quantity", p.quantity), ("unit", p.unit), ("period", p.period))
+                if v is not None
+            )
+            lines.append(
+                f"  price     {p.amount:g} {p.currency}{extra} {_quote(text, p.span)} - rule {rule}"
+            )
+    for c in result.contacts:
+        lines.append(f"  contact   {c.type} {c.value} {_quote(text, c.span)}")
+    return result, lines
+
+
+def _price_rule(
+    ex: Extractor,
+    norm: object,
+    chinese: bool,
+    vocab_hits: list,
+    masked: tuple[tuple[int, int], ...],
+    span: tuple[int, int],
+    text: str,
+) -> str:
+    """The rule that accepted the price at ``span`` (original offsets)."""
+    for found in ex.prices.find(norm, chinese, vocab_hits, None, masked):  # type: ignore[arg-type]
+        if norm.to_original(found.start, found.end) == span:  # type: ignore[attr-defined]
+            return found.rule
+    return "currency-word"
