@@ -16,7 +16,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 
 # The extractor's hot modules are compiled (setup.py, mypyc): editing them
 # reinstalls, so a stale compiled module never shadows its source.
-COMPILED_SOURCES := $(wildcard src/undersight/extract/*.py src/undersight/text/*.py)
+COMPILED_SOURCES := $(wildcard src/undersight/extract/*.py src/undersight/text/*.py src/undersight/learn/*.py)
 
 $(STAMP): pyproject.toml setup.py $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)

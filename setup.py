@@ -38,6 +38,8 @@ COMPILED = [
     "src/undersight/extract/records.py",
     "src/undersight/extract/pipeline.py",
     "src/undersight/extract/jsonl.py",
+    "src/undersight/learn/features.py",
+    "src/undersight/learn/classifier.py",
 ]
 # mypyc type-checks what it compiles; third-party packages are taken as
 # untyped, whether or not the build environment has them (the same C code).

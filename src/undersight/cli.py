@@ -100,7 +100,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise UserError(f"{' '.join(args.labels)}: {len(gold)} labelled messages, need 20 or more")
     save(train(gold, max_ngrams=args.max_ngrams, c=args.c), args.out)
     model = Classifier(args.out)
-    print(f"{args.out}: {len(model._ngrams)} n-grams, trained on {len(gold)} messages")
+    print(f"{args.out}: {model.size} n-grams, trained on {len(gold)} messages")
     if args.check:
         check = load_gold(args.check, real_root=args.real)
         for name, ex in (("lexicon", Extractor(cache_size=0)), ("model", Extractor(model=model))):
@@ -212,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the model file to write (.npz)")
     p.add_argument("--real", metavar="DIR", help="the real corpora folder real-corpus labels need")
     p.add_argument("--check", nargs="+", metavar="GOLD", help="held-out gold to report scores on")
-    p.add_argument("--max-ngrams", type=int, default=20000, help="vocabulary size (20000)")
-    p.add_argument("--c", type=float, default=0.3, help="inverse regularization strength (0.3)")
+    p.add_argument("--max-ngrams", type=int, default=3000, help="vocabulary size (3000)")
+    p.add_argument("--c", type=float, default=1.0, help="inverse L1 regularization strength (1.0)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("eval", help="score the extractor against a labelled gold set")

@@ -80,11 +80,11 @@ def explain(
             cues.request,
             listing,
         )
-        logits = model.logits(lower, dense)
+        logits = model.logits(model.rows(lower), dense)
         if found:
-            logits = logits + model.w_dense[PRICE_INDEX]
+            model.add_feature(logits, PRICE_INDEX)
             if any(p.quantity or p.period for p in found):
-                logits = logits + model.w_dense[STRUCTURED_INDEX]
+                model.add_feature(logits, STRUCTURED_INDEX)
         p_offer, intent, chosen = model.decide(logits)
         lines.append(
             f"  model     offer p={p_offer:.3f} (threshold {THRESHOLD}), intent {intent}, "

@@ -14,12 +14,17 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Final
+from typing import Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
 from undersight.extract.offer import score_cues
-from undersight.extract.prices import FoundPrice, PriceFinder, listing_price_line
+from undersight.extract.prices import (
+    FoundPrice,
+    PriceFinder,
+    could_state_price,
+    listing_price_line,
+)
 from undersight.extract.records import evidence, extraction, price
 from undersight.fx import in_usd, usd_rate
 from undersight.learn.classifier import THRESHOLD, Classifier
@@ -175,6 +180,7 @@ class Extractor:
         listing = "\n" in lower and listing_price_line(lower) is not None
         cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
         model = self.model
+        rows: list[int] = []
         if model is None:
             if not cues.could_be_offer():
                 return extraction(False, None, (), (), (), contacts, cues.evidence)
@@ -191,8 +197,10 @@ class Extractor:
                 cues.request,
                 listing,
             )
-            logits = model.logits(lower, dense)
-            ceiling = model.offer_ceiling(logits, dense)
+            rows = model.rows(lower)
+            ceiling = model.offer_ceiling(
+                model.offer_logit(rows, dense), dense, could_state_price(lower)
+            )
             if ceiling < THRESHOLD:
                 return extraction(
                     False, None, (), (), (), contacts, cues.evidence, round(1.0 - ceiling, 3)
@@ -213,10 +221,11 @@ class Extractor:
             if intent is None:
                 return extraction(False, None, (), (), (), contacts, cues.evidence)
         else:
+            logits = model.logits(rows, dense)
             if found:
-                logits = logits + model.w_dense[PRICE_INDEX]
+                model.add_feature(logits, PRICE_INDEX)
                 if structured:
-                    logits = logits + model.w_dense[STRUCTURED_INDEX]
+                    model.add_feature(logits, STRUCTURED_INDEX)
             p_offer, intent, chosen = model.decide(logits)
             if p_offer < THRESHOLD:
                 return extraction(
@@ -327,7 +336,10 @@ class Extractor:
 
 
 def _combine_categories(
-    lexicon_top: list[str], chosen: list[tuple[str, float]], model: Classifier, logits: Any
+    lexicon_top: list[str],
+    chosen: list[tuple[str, float]],
+    model: Classifier,
+    logits: list[float],
 ) -> tuple[list[str], tuple[float, ...]]:
     """The categories of an offer: the lexicon's (a term read in the message
     is evidence), then the model's that reach the threshold, most probable
@@ -485,6 +497,8 @@ HOT_MODULES: Final = (
     "undersight.extract.records",
     "undersight.extract.pipeline",
     "undersight.extract.jsonl",
+    "undersight.learn.features",
+    "undersight.learn.classifier",
 )
 
 

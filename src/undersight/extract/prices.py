@@ -199,6 +199,12 @@ _LISTING_LINE: Final = re.compile(rf"\n[ \t]*{_PRICE_ONLY}[ \t]*(?=\n|$)")
 _LISTING_BARE: Final = re.compile(r"\n[ \t]*(\d{1,7}(?:\.\d{1,8})?)[ \t]*$")
 
 
+def could_state_price(text: str) -> bool:
+    """Whether a text holds a digit or a Chinese numeral: without one, the
+    price finder finds nothing."""
+    return _DIGITISH.search(text) is not None
+
+
 def listing_price_line(text: str) -> re.Match[str] | None:
     """A line after a market listing's title that holds only its price (the
     amount is group 1); listings are short, so a long text never is one."""
@@ -1216,7 +1222,7 @@ BARE_RULES: Final[tuple[PriceRule, ...]] = (
     PriceRule("price-word-before", True, "价格300 / price: 50", _after_price_word),
     PriceRule("payment-method-after", True, "[H] 200 LR [W] 180 PP", _payment_after),
     PriceRule("english-needs-evidence", False, "top 10 shops", _english_bare),
-    PriceRule("lone-chinese-digit", False, "三网 一条", _lone_chinese_digit),
+    PriceRule("lone-chinese-digit", False, "零二 的货", _lone_chinese_digit),
     PriceRule("exchange-minimum", False, "收U 一万起", _exchange_minimum),
     PriceRule("per-unit-after-or-from", True, "300/月 3元一条 500起", _per_unit_or_from),
     PriceRule("bare-range", True, "800~1500看证件", _bare_range),

@@ -37,7 +37,10 @@ class ModelError(ValueError):
 
 
 class Classifier:
-    """A trained linear model over n-grams and the lexicon's signals."""
+    """A trained linear model over n-grams and the lexicon's signals.
+
+    Weights are sparse (L1): each n-gram row keeps only its non-zero
+    (output, weight) pairs, so scoring a message is a few plain additions."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -50,20 +53,32 @@ class Classifier:
             ngrams = [str(g) for g in arrays["ngrams"]]
             self.outputs: tuple[str, ...] = tuple(str(o) for o in arrays["outputs"])
             dense_names = tuple(str(d) for d in arrays["dense_names"])
-            self.w_ngrams = np.ascontiguousarray(arrays["w_ngrams"], dtype=np.float64)
-            self.w_dense = np.ascontiguousarray(arrays["w_dense"], dtype=np.float64)
-            self.bias = np.asarray(arrays["bias"], dtype=np.float64)
+            w_ngrams = np.asarray(arrays["w_ngrams"], dtype=np.float64)
+            w_dense = np.asarray(arrays["w_dense"], dtype=np.float64)
+            bias = np.asarray(arrays["bias"], dtype=np.float64)
         except KeyError as exc:
             raise ModelError(f"{path}: model file lacks {exc}") from None
         if dense_names != DENSE_NAMES:
             raise ModelError(f"{path}: built for other lexicon features; retrain it")
+        if w_ngrams.shape != (len(ngrams), len(self.outputs)) or w_dense.shape != (
+            len(DENSE_NAMES),
+            len(self.outputs),
+        ):
+            raise ModelError(f"{path}: weights do not match the vocabulary and outputs")
         self.version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        self.size = len(ngrams)
         self.intents = [o.split(":", 1)[1] for o in self.outputs if o.startswith("intent:")]
         self.categories = [o.split(":", 1)[1] for o in self.outputs if o.startswith("category:")]
         self._intent_at = self.outputs.index(f"intent:{self.intents[0]}")
         self._category_at = self.outputs.index(f"category:{self.categories[0]}")
-        self._w_price = float(self.w_dense[PRICE_INDEX, 0])
-        self._w_structured = float(self.w_dense[STRUCTURED_INDEX, 0])
+        self._category_index = {c: i for i, c in enumerate(self.categories)}
+        self._bias: list[float] = [float(b) for b in bias]
+        self._row_outputs, self._row_weights = _sparse_rows(w_ngrams)
+        self._dense_outputs, self._dense_weights = _sparse_rows(w_dense)
+        self._offer_ngrams: list[float] = [float(w) for w in w_ngrams[:, 0]]
+        self._offer_dense: list[float] = [float(w) for w in w_dense[:, 0]]
+        self._w_price = float(w_dense[PRICE_INDEX, 0])
+        self._w_structured = float(w_dense[STRUCTURED_INDEX, 0])
         self._ngrams = ngrams
         self._py: ahocorasick.Automaton | None = None
         if ahocorasick_rs is not None:
@@ -73,7 +88,9 @@ class Classifier:
         else:  # pragma: no cover - the pure fallback
             self._py = _automaton(ngrams)
 
-    def _ngram_rows(self, lower: str) -> list[int]:
+    def rows(self, lower: str) -> list[int]:
+        """The vocabulary rows of the n-grams a message (normalized lower-case
+        text) holds, each once."""
         if self._py is None:
             try:
                 found = self._automaton.find_matches_as_indexes(lower, overlapping=True)
@@ -85,38 +102,93 @@ class Classifier:
         automaton = self._py
         return list({i for _, i in automaton.iter(lower)})
 
-    def logits(self, lower: str, dense: list[float]) -> np.ndarray:
-        """Every output's logit for a message (normalized lower-case text)."""
-        rows = self._ngram_rows(lower)
-        total = self.bias + np.asarray(dense, dtype=np.float64) @ self.w_dense
-        if rows:
-            total = total + self.w_ngrams[rows].sum(axis=0)
+    def offer_logit(self, rows: list[int], dense: list[float]) -> float:
+        """The offer output's logit (the only one most messages need)."""
+        total = self._bias[0]
+        weights = self._offer_ngrams
+        for i in rows:
+            total += weights[i]
+        offer_dense = self._offer_dense
+        for j in range(len(dense)):
+            x = dense[j]
+            if x != 0.0:
+                total += x * offer_dense[j]
         return total
 
-    def offer_ceiling(self, logits: np.ndarray, dense: list[float]) -> float:
-        """The offer probability the message would reach with the most
-        favourable price evidence: below the threshold, no price is looked for."""
-        base = float(logits[0]) - dense[PRICE_INDEX] * self._w_price
-        base -= dense[STRUCTURED_INDEX] * self._w_structured
-        best = max(0.0, self._w_price, self._w_price + self._w_structured)
-        return _sigmoid(base + best)
+    def logits(self, rows: list[int], dense: list[float]) -> list[float]:
+        """Every output's logit for a message."""
+        out = list(self._bias)
+        row_outputs, row_weights = self._row_outputs, self._row_weights
+        for i in rows:
+            outputs = row_outputs[i]
+            weights = row_weights[i]
+            for k in range(len(outputs)):
+                out[outputs[k]] += weights[k]
+        for j in range(len(dense)):
+            x = dense[j]
+            if x != 0.0:
+                self.add_feature(out, j, x)
+        return out
 
-    def decide(self, logits: np.ndarray) -> tuple[float, str, list[tuple[str, float]]]:
+    def add_feature(self, logits: list[float], feature: int, value: float = 1.0) -> None:
+        """Add a dense feature's contribution to every output (a price found later)."""
+        outputs = self._dense_outputs[feature]
+        weights = self._dense_weights[feature]
+        for k in range(len(outputs)):
+            logits[outputs[k]] += value * weights[k]
+
+    def offer_ceiling(self, offer_logit: float, dense: list[float], could_price: bool) -> float:
+        """The offer probability the message would reach with the most
+        favourable price evidence (none where it holds no number): below the
+        threshold, no price is looked for."""
+        base = offer_logit - dense[PRICE_INDEX] * self._w_price
+        base -= dense[STRUCTURED_INDEX] * self._w_structured
+        if could_price:
+            base += max(0.0, self._w_price, self._w_price + self._w_structured)
+        return _sigmoid(base)
+
+    def decide(self, logits: list[float]) -> tuple[float, str, list[tuple[str, float]]]:
         """Offer probability, the likeliest intent, and the categories taken
         (probability at least the threshold, else the likeliest one), most
         probable first, each with its probability."""
-        p_offer = _sigmoid(float(logits[0]))
+        p_offer = _sigmoid(logits[0])
         at = self._intent_at
-        intent_logits = logits[at : at + len(self.intents)]
-        intent = self.intents[int(np.argmax(intent_logits))]
+        best = at
+        for k in range(at, at + len(self.intents)):
+            if logits[k] > logits[best]:
+                best = k
+        intent = self.intents[best - at]
         at = self._category_at
-        probs = [_sigmoid(float(x)) for x in logits[at : at + len(self.categories)]]
-        ranked = sorted(zip(self.categories, probs, strict=True), key=lambda cp: -cp[1])
-        chosen = [(c, p) for c, p in ranked if p >= THRESHOLD] or ranked[:1]
+        chosen: list[tuple[str, float]] = []
+        top = at
+        for k in range(at, at + len(self.categories)):
+            z = logits[k]
+            if z > logits[top]:
+                top = k
+            if z >= 0.0:  # probability >= 0.5
+                chosen.append((self.categories[k - at], _sigmoid(z)))
+        if not chosen:
+            chosen.append((self.categories[top - at], _sigmoid(logits[top])))
+        chosen.sort(key=_minus_probability)
         return p_offer, intent, chosen
 
-    def category_probability(self, logits: np.ndarray, category: str) -> float:
-        return _sigmoid(float(logits[self._category_at + self.categories.index(category)]))
+    def category_probability(self, logits: list[float], category: str) -> float:
+        return _sigmoid(logits[self._category_at + self._category_index[category]])
+
+
+def _minus_probability(pair: tuple[str, float]) -> float:
+    return -pair[1]
+
+
+def _sparse_rows(weights: np.ndarray) -> tuple[list[list[int]], list[list[float]]]:
+    """Each row's non-zero (output, weight) pairs."""
+    outputs: list[list[int]] = []
+    values: list[list[float]] = []
+    for row in weights:
+        nz = np.flatnonzero(row)
+        outputs.append([int(k) for k in nz])
+        values.append([float(row[k]) for k in nz])
+    return outputs, values
 
 
 def _automaton(ngrams: list[str]) -> ahocorasick.Automaton:
@@ -129,6 +201,7 @@ def _automaton(ngrams: list[str]) -> ahocorasick.Automaton:
 
 
 def _sigmoid(x: float) -> float:
+    """The logistic function, stable for large negative and positive x."""
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)

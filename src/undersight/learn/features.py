@@ -56,12 +56,21 @@ def dense_features(
 
 
 def ngrams(text: str) -> set[str]:
-    """Every character n-gram of the vocabulary's sizes (training side)."""
+    """Every character n-gram of the vocabulary's sizes (training side):
+    Latin n-grams of three letters or digits and more (shorter ones say
+    little and match everywhere), Chinese ones from one character."""
     grams: set[str] = set()
     n = len(text)
     for size in NGRAM_SIZES:
         for i in range(n - size + 1):
             gram = text[i : i + size]
-            if not gram.isspace():
+            if useful(gram):
                 grams.add(gram)
     return grams
+
+
+def useful(gram: str) -> bool:
+    """Whether an n-gram may enter the vocabulary."""
+    if gram.isascii():
+        return sum(1 for c in gram if c.isalnum()) >= 2 and len(gram) >= 3
+    return any("\u3400" <= c <= "\u9fff" for c in gram)

@@ -38,49 +38,45 @@ def _design(texts: Sequence[str], dense: np.ndarray, vocab: dict[str, int]) -> A
     return sparse.hstack([grams, sparse.csr_matrix(dense)], format="csr")
 
 
-def _fit(x: Any, records: list[dict[str, Any]], c: float) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (features x outputs) and biases (outputs)."""
+def _logistic(c: float, balanced: bool = False) -> Any:
+    """An L1-regularized logistic regression (sparse weights: few n-grams
+    matter per output, which keeps inference cheap); liblinear is
+    deterministic."""
     from sklearn.linear_model import LogisticRegression
 
-    n_features = x.shape[1]
-    weights = np.zeros((n_features, len(OUTPUTS)))
+    return LogisticRegression(
+        C=c,
+        solver="liblinear",
+        l1_ratio=1.0,
+        random_state=0,
+        max_iter=5000,
+        class_weight="balanced" if balanced else None,
+    )
+
+
+def _fit(x: Any, records: list[dict[str, Any]], c: float) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features x outputs) and biases (outputs)."""
+    weights = np.zeros((x.shape[1], len(OUTPUTS)))
     bias = np.zeros(len(OUTPUTS))
-    offer = np.array([bool(r.get("offer")) for r in records])
 
-    model = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
-    model.fit(x, offer)
-    weights[:, 0], bias[0] = model.coef_[0], model.intercept_[0]
-
-    offers = np.flatnonzero(offer)
-    xo = x[offers]
-    intents = np.array([records[i].get("intent") or "sell" for i in offers])
-    present = sorted(set(intents))
-    if len(present) > 1:
-        multi = LogisticRegression(C=c, solver="lbfgs", max_iter=5000)
-        multi.fit(xo, intents)
-        coef = multi.coef_ if len(present) > 2 else np.vstack([-multi.coef_, multi.coef_])
-        icpt = (
-            multi.intercept_
-            if len(present) > 2
-            else np.array([-multi.intercept_[0], multi.intercept_[0]])
-        )
-        for k, name in enumerate(multi.classes_):
-            at = OUTPUTS.index(f"intent:{name}")
-            weights[:, at], bias[at] = coef[k], icpt[k]
-    for name in INTENTS:
-        if name not in present:
-            bias[OUTPUTS.index(f"intent:{name}")] = -20.0
-    for cid in CATEGORY_IDS:
-        at = OUTPUTS.index(f"category:{cid}")
-        y = np.array([cid in (records[i].get("categories") or []) for i in offers])
+    def fit(at: int, rows: Any, y: np.ndarray, balanced: bool) -> None:
         if y.sum() == 0 or y.sum() == len(y):
             bias[at] = -20.0 if y.sum() == 0 else 20.0
-            continue
-        model = LogisticRegression(
-            C=c, solver="liblinear", random_state=0, max_iter=2000, class_weight="balanced"
-        )
-        model.fit(xo, y)
+            return
+        model = _logistic(c, balanced)
+        model.fit(rows, y)
         weights[:, at], bias[at] = model.coef_[0], model.intercept_[0]
+
+    offer = np.array([bool(r.get("offer")) for r in records])
+    fit(0, x, offer, False)
+    offers = np.flatnonzero(offer)
+    xo = x[offers]
+    for name in INTENTS:  # one-vs-rest: the likeliest intent wins
+        y = np.array([(records[i].get("intent") or "sell") == name for i in offers])
+        fit(OUTPUTS.index(f"intent:{name}"), xo, y, False)
+    for cid in CATEGORY_IDS:
+        y = np.array([cid in (records[i].get("categories") or []) for i in offers])
+        fit(OUTPUTS.index(f"category:{cid}"), xo, y, True)
     return weights, bias
 
 
@@ -88,8 +84,8 @@ def train(
     records: list[dict[str, Any]],
     *,
     min_df: int = 2,
-    max_ngrams: int = 20000,
-    c: float = 0.3,
+    max_ngrams: int = 3000,
+    c: float = 1.0,
 ) -> dict[str, np.ndarray]:
     """The model's arrays, fitted on gold records (with ``text``)."""
     from undersight.extract.pipeline import Extractor
@@ -114,6 +110,9 @@ def train(
     kept = [candidates[i] for i in keep if strength[i] > 0]
     vocab = {g: i for i, g in enumerate(kept)}
     weights, bias = _fit(_design(texts, dense, vocab), records, c)
+    used = [i for i in range(len(kept)) if np.any(weights[i] != 0.0)]  # all-zero rows say nothing
+    kept = [kept[i] for i in used]
+    weights = np.vstack([weights[used], weights[len(vocab) :]])
     return {
         "ngrams": np.array(kept),
         "outputs": np.array(OUTPUTS),
