@@ -104,7 +104,7 @@ def _per_group_sql(period: str, tz: str) -> str:
 WITH gd AS (
     SELECT {year} AS py, {sub} AS ps, m.source_id, {day} AS day,
            count(*) AS messages,
-           sum(CASE WHEN e.offer THEN 1 ELSE 0 END) AS offers,
+           sum(CASE WHEN /*offer*/e.offer THEN 1 ELSE 0 END) AS offers,
            count(DISTINCT m.author_key) AS participants
     FROM messages m
     LEFT JOIN extractions e ON e.key = m.key
@@ -124,7 +124,7 @@ def _per_period_sql(period: str, tz: str) -> str:
     return f"""
 SELECT {year} AS py, {sub} AS ps,
        CAST(count(DISTINCT m.author_key) AS BIGINT),
-       CAST(count(DISTINCT CASE WHEN e.offer AND e.intent = 'sell' THEN m.author_key END)
+       CAST(count(DISTINCT CASE WHEN /*offer*/e.offer AND e.intent = 'sell' THEN m.author_key END)
             AS BIGINT)
 FROM messages m
 LEFT JOIN extractions e ON e.key = m.key

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from undersight.analyze.activity import PERIODS
 from undersight.store.base import DEFAULT_DB, Store, StoreError, open_store
+from undersight.store.filters import min_confidence
 
 ANALYSES = ("prices", "activity", "mobile", "market", "top")
 # What a terminal shows of each table (column, header); files get every column.
@@ -106,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=1,
         help="market size: count authors of at least this many sell offers (default 1)",
+    )
+    ap.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="leave out offers whose confidence is below P (0-1; lexicon-only ones count as sure)",
     )
     ap.add_argument("--out", help="also write every table into this folder")
     ap.add_argument("--format", choices=("csv", "parquet"), default="csv", help="for --out")
@@ -218,9 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"undersight stats: {exc}", file=sys.stderr)
         return 2
+    if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
+        parser.error(
+            f"--min-confidence: a confidence is between 0 and 1, got {args.min_confidence}"
+        )
     try:
         for name, compute in tables(store, args).items():
-            df = compute()
+            with min_confidence(args.min_confidence):
+                df = compute()
             render(name, df, console)
             if args.out:
                 path = write(name, df, Path(args.out), args.format)

@@ -39,7 +39,7 @@ _SELLERS = """
 WITH sells AS (
     SELECT m.author_key, m.source_id
     FROM messages m
-    JOIN extractions e ON e.key = m.key AND e.offer AND e.intent = 'sell'
+    JOIN extractions e ON e.key = m.key AND /*offer*/e.offer AND e.intent = 'sell'
     WHERE m.author_key IS NOT NULL
 ), sellers AS (
     SELECT author_key FROM sells GROUP BY author_key HAVING count(*) >= ?

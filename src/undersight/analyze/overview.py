@@ -13,7 +13,7 @@ SELECT c.category,
        count(p.usd) AS priced,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY p.usd) AS median_usd
 FROM categories c
-JOIN extractions e ON e.key = c.key AND e.offer
+JOIN extractions e ON e.key = c.key AND /*offer*/e.offer
 LEFT JOIN prices p ON p.key = c.key AND p.idx = 0
 WHERE c.rank = 0
 GROUP BY c.category
@@ -45,7 +45,7 @@ def overview(store: Store) -> Overview:
         "SELECT count(*), count(DISTINCT source_id), count(DISTINCT author_key),"
         " min(posted_at), max(posted_at) FROM messages"
     )[0]
-    offers = store.query("SELECT count(*) FROM extractions WHERE offer")[0][0]
+    offers = store.query("SELECT count(*) FROM extractions e WHERE /*offer*/e.offer")[0][0]
     lines = [
         CategoryLine(cat, int(n), int(priced), float(med) if med is not None else None)
         for cat, n, priced, med in store.query(_BY_CATEGORY)

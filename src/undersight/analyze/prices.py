@@ -117,7 +117,7 @@ WITH base AS (
            CASE WHEN EXISTS (SELECT 1 FROM platforms pl WHERE pl.key = p.key
                              AND pl.platform IN ({platforms})) THEN 1 ELSE 0 END AS mobile
     FROM prices p
-    JOIN extractions e ON e.key = p.key AND e.offer AND e.intent = 'sell'
+    JOIN extractions e ON e.key = p.key AND /*offer*/e.offer AND e.intent = 'sell'
     JOIN messages m ON m.key = p.key
     LEFT JOIN categories c ON c.key = p.key AND c.rank = 0
     WHERE p.usd > 0 {"AND m.posted_at IS NOT NULL" if period else ""}{where}

@@ -11,7 +11,7 @@ from undersight.store.base import Store
 SELLER_COLUMNS = ["author_key", "name", "offers", "categories", "groups", "first_seen", "last_seen"]
 GROUP_COLUMNS = ["source_id", "name", "messages", "offers", "sellers", "categories"]
 
-_SELL = "JOIN extractions e ON e.key = m.key AND e.offer AND e.intent = 'sell'"
+_SELL = "JOIN extractions e ON e.key = m.key AND /*offer*/e.offer AND e.intent = 'sell'"
 _SELLERS = f"""
 SELECT m.author_key, max(a.name), CAST(count(*) AS BIGINT),
        CAST(count(DISTINCT m.source_id) AS BIGINT), min(m.posted_at), max(m.posted_at)
@@ -31,8 +31,8 @@ GROUP BY m.author_key, c.category
 """
 _GROUPS = """
 SELECT m.source_id, max(s.name), CAST(count(*) AS BIGINT),
-       CAST(sum(CASE WHEN e.offer THEN 1 ELSE 0 END) AS BIGINT),
-       CAST(count(DISTINCT CASE WHEN e.offer AND e.intent = 'sell' THEN m.author_key END)
+       CAST(sum(CASE WHEN /*offer*/e.offer THEN 1 ELSE 0 END) AS BIGINT),
+       CAST(count(DISTINCT CASE WHEN /*offer*/e.offer AND e.intent = 'sell' THEN m.author_key END)
             AS BIGINT)
 FROM messages m
 LEFT JOIN extractions e ON e.key = m.key
@@ -42,7 +42,7 @@ GROUP BY m.source_id
 _GROUP_CATEGORIES = """
 SELECT m.source_id, c.category, CAST(count(*) AS BIGINT)
 FROM messages m
-JOIN extractions e ON e.key = m.key AND e.offer
+JOIN extractions e ON e.key = m.key AND /*offer*/e.offer
 JOIN categories c ON c.key = m.key AND c.rank = 0
 GROUP BY m.source_id, c.category
 """

@@ -13,7 +13,7 @@ SELECT category, text, posts, groups, first_key FROM (
            min(m.key) AS first_key,
            row_number() OVER (PARTITION BY c.category ORDER BY count(*) DESC, min(m.key)) AS rn
     FROM messages m
-    JOIN extractions e ON e.key = m.key AND e.offer
+    JOIN extractions e ON e.key = m.key AND /*offer*/e.offer
     JOIN categories c ON c.key = m.key AND c.rank = 0
     GROUP BY c.category, m.text
 ) ranked

@@ -16,6 +16,7 @@ from undersight.report.export import write_tables
 from undersight.report.formatting import change, num
 from undersight.report.render import render_html, write_pdf
 from undersight.store.base import DEFAULT_DB, StoreError, open_store
+from undersight.store.filters import min_confidence
 
 
 @dataclass
@@ -80,14 +81,25 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="time zone of days and periods (default auto: Asia/Shanghai for QQ-only stores)",
     )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="P",
+        help="leave out offers whose confidence is below P (0-1; lexicon-only ones count as sure)",
+    )
     args = parser.parse_args(argv)
     console, errors = Console(), Console(stderr=True)
+    if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
+        parser.error(
+            f"--min-confidence: a confidence is between 0 and 1, got {args.min_confidence}"
+        )
     target = args.db or DEFAULT_DB
     if "://" not in target and not Path(target).exists():
         errors.print(Text(f"undersight report: {target}: no such store (run `undersight ingest`)"))
         return 2
     try:
-        files = make_report(target, args.period, Path(args.out), args.tz)
+        with min_confidence(args.min_confidence):
+            files = make_report(target, args.period, Path(args.out), args.tz)
     except (StoreError, ValueError) as exc:
         errors.print(Text(f"undersight report: {exc}"))
         return 2

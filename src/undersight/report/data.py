@@ -12,6 +12,7 @@ from undersight import analyze
 from undersight.analyze.overview import Overview, overview
 from undersight.report.ads import QuotedAd, quoted_ads
 from undersight.store.base import Store
+from undersight.store.filters import LOW_CONFIDENCE, current_min_confidence
 
 _PERIOD_FORMS = (
     ("year", re.compile(r"^\d{4}$")),
@@ -57,6 +58,10 @@ class Coverage:
     currencies: list[tuple[str, int]]
     platforms: list[tuple[str, int]]
     versions: list[tuple[str, int]]
+    low_confidence: int = 0  # offers whose confidence is below LOW_CONFIDENCE
+    scored_offers: int = 0  # offers that carry a confidence (the model decided them)
+    min_confidence: float | None = None  # the --min-confidence in effect
+    low_threshold: float = LOW_CONFIDENCE
 
 
 def coverage(store: Store) -> Coverage:
@@ -67,6 +72,11 @@ def coverage(store: Store) -> Coverage:
     def pairs(sql: str) -> list[tuple[str, int]]:
         return [(str(a), int(b)) for a, b in store.query(sql)]
 
+    low, scored = store.query(
+        "SELECT count(CASE WHEN e.confidence < ? THEN 1 END), count(e.confidence)"
+        " FROM extractions e WHERE /*offer*/e.offer",
+        [LOW_CONFIDENCE],
+    )[0]
     return Coverage(
         int(prices),
         int(converted),
@@ -77,6 +87,9 @@ def coverage(store: Store) -> Coverage:
             "SELECT extractor_version, count(*) FROM extractions"
             " GROUP BY extractor_version ORDER BY 2 DESC, 1"
         ),
+        int(low or 0),
+        int(scored or 0),
+        current_min_confidence(),
     )
 
 

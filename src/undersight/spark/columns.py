@@ -15,6 +15,9 @@ import pyarrow as pa
 
 SPAN_FIELDS = [pa.field("start", pa.int32()), pa.field("end", pa.int32())]
 LABEL = pa.struct([pa.field("id", pa.string()), *SPAN_FIELDS])
+CATEGORY = pa.struct(
+    [pa.field("id", pa.string()), *SPAN_FIELDS, pa.field("confidence", pa.float64())]
+)
 PRICE = pa.struct(
     [
         pa.field("amount", pa.float64()),
@@ -53,7 +56,8 @@ RESULT_SCHEMA = pa.schema(
         pa.field("norm_text", pa.string()),
         pa.field("offer", pa.bool_()),
         pa.field("intent", pa.string()),
-        pa.field("categories", pa.list_(LABEL)),
+        pa.field("confidence", pa.float64()),
+        pa.field("categories", pa.list_(CATEGORY)),
         pa.field("platforms", pa.list_(LABEL)),
         pa.field("prices", pa.list_(PRICE)),
         pa.field("contacts", pa.list_(CONTACT)),

@@ -48,6 +48,10 @@ def to_extraction(row: dict[str, Any]) -> Extraction:
             for p in row["prices"] or ()
         ),
         contacts=tuple(Contact(c["type"], c["value"], _span(c)) for c in row["contacts"] or ()),
+        confidence=row.get("confidence"),
+        category_confidence=tuple(
+            c["confidence"] for c in row["categories"] or () if c.get("confidence") is not None
+        ),
     )
 
 

@@ -155,8 +155,16 @@ def _add_message(row: dict[str, Any], m: Message) -> None:
 def _add_extraction(row: dict[str, Any], e: Extraction) -> None:
     row["offer"] = e.offer
     row["intent"] = e.intent
+    row["confidence"] = e.confidence
+    confidences = e.category_confidence
     row["categories"] = [
-        {"id": ev.label, "start": ev.span[0], "end": ev.span[1]} for ev in e.categories
+        {
+            "id": ev.label,
+            "start": ev.span[0],
+            "end": ev.span[1],
+            "confidence": confidences[i] if i < len(confidences) else None,
+        }
+        for i, ev in enumerate(e.categories)
     ]
     row["platforms"] = [
         {"id": ev.label, "start": ev.span[0], "end": ev.span[1]} for ev in e.platforms

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from undersight.store import filters
 from undersight.store.base import StoreError
 from undersight.store.rows import Rows, dedupe
 from undersight.store.schema import (
@@ -42,6 +43,7 @@ _TYPES: dict[str, pa.DataType] = {
     "amount_max": pa.float64(),
     "quantity": pa.float64(),
     "usd": pa.float64(),
+    "confidence": pa.float64(),
 }
 
 
@@ -188,7 +190,7 @@ class DuckDBStore:
             last = batch[-1][0]
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, list(params)).fetchall()
+        return self.con.execute(filters.apply(sql), list(params)).fetchall()
 
     def iter_query(
         self, sql: str, params: Sequence[Any] = (), batch_size: int = 5000
@@ -197,7 +199,7 @@ class DuckDBStore:
         cursor = self.con.cursor()
         try:
             cursor.execute("SET TimeZone = 'UTC'")
-            cursor.execute(sql, list(params))
+            cursor.execute(filters.apply(sql), list(params))
             while batch := cursor.fetchmany(batch_size):
                 yield batch
         finally:

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from undersight.store import filters
 from undersight.store.base import StoreError
 from undersight.store.rows import Rows, dedupe
 from undersight.store.schema import (
@@ -150,7 +151,7 @@ class PostgresStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.con.transaction():
-            cursor = self.con.execute(sql.replace("?", "%s"), list(params))
+            cursor = self.con.execute(filters.apply(sql).replace("?", "%s"), list(params))
             return cursor.fetchall() if cursor.description is not None else []
 
     def iter_query(
@@ -166,7 +167,7 @@ class PostgresStore:
             con.execute("SET TIME ZONE 'UTC'")
             with con.cursor(name="undersight_stream") as cursor:
                 cursor.itersize = batch_size
-                cursor.execute(sql.replace("?", "%s"), list(params))
+                cursor.execute(filters.apply(sql).replace("?", "%s"), list(params))
                 while batch := cursor.fetchmany(batch_size):
                     yield batch
         finally:

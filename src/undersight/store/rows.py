@@ -61,9 +61,11 @@ class Rows:
 def extraction_rows(key: str, e: Extraction, version: str, rows: Rows) -> None:
     """Append the rows of one extraction."""
     t = rows.tables
-    t["extractions"].append((key, e.offer, e.intent, version))
+    t["extractions"].append((key, e.offer, e.intent, version, e.confidence))
+    confidences = e.category_confidence
     for rank, ev in enumerate(e.categories):
-        t["categories"].append((key, rank, ev.label, ev.span[0], ev.span[1]))
+        confidence = confidences[rank] if rank < len(confidences) else None
+        t["categories"].append((key, rank, ev.label, ev.span[0], ev.span[1], confidence))
     for rank, ev in enumerate(e.platforms):
         t["platforms"].append((key, rank, ev.label, ev.span[0], ev.span[1]))
     for idx, p in enumerate(e.prices):

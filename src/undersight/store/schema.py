@@ -110,6 +110,14 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX categories_category ON categories (category)",
         ],
     ),
+    (
+        3,
+        "confidence of the offer decision and of each category",
+        [
+            "ALTER TABLE extractions ADD COLUMN confidence {DOUBLE}",
+            "ALTER TABLE categories ADD COLUMN confidence {DOUBLE}",
+        ],
+    ),
 ]
 
 LATEST = MIGRATIONS[-1][0]
@@ -137,8 +145,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "norm_text",
         "language",
     ),
-    "extractions": ("key", "offer", "intent", "extractor_version"),
-    "categories": ("key", "rank", "category", "span_start", "span_end"),
+    "extractions": ("key", "offer", "intent", "extractor_version", "confidence"),
+    "categories": ("key", "rank", "category", "span_start", "span_end", "confidence"),
     "platforms": ("key", "rank", "platform", "span_start", "span_end"),
     "prices": (
         "key",
