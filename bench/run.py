@@ -120,7 +120,7 @@ def generated_texts(count: int = 60_000) -> list[str]:
 def stream_rate(name: str, texts: list[str], min_messages: int = 20_000) -> dict | None:
     """Cold extraction vs read + JSON-decode over the 50-300 character messages of
     a stream, written as JSONL (repeated passes up to ``min_messages``; no memo)."""
-    from undersight.extract.pipeline import Extractor
+    from undersight.extract.pipeline import Extractor, model_choice
 
     chosen = [t for t in texts if 50 <= len(t) <= 300]
     if not chosen:
@@ -130,9 +130,12 @@ def stream_rate(name: str, texts: list[str], min_messages: int = 20_000) -> dict
     blob = b"\n".join(lines) + b"\n"
     decode_s = cpu(lambda _: [orjson.loads(line) for line in blob.splitlines()])
     records = [orjson.loads(line) for line in blob.splitlines()]
-    ex = Extractor(cache_size=0)
+    ex = Extractor(cache_size=0, model=model_choice())  # the default: lexicon and model
     offers = sum(ex.extract(t).offer for t in chosen)  # (also warms the caches up)
     extract_s = cpu(lambda _: consume(ex, records))
+    lexicon = Extractor(cache_size=0)  # `--no-model`
+    lexicon.extract(chosen[0])
+    lexicon_s = cpu(lambda _: consume(lexicon, records))
     n = len(records)
     return {
         "stream": name,
@@ -142,6 +145,7 @@ def stream_rate(name: str, texts: list[str], min_messages: int = 20_000) -> dict
         "offer_share": round(offers / len(chosen), 2),
         "decode_msg_per_cpu_s": round(n / decode_s),
         "extract_msg_per_cpu_s": round(n / extract_s),
+        "lexicon_only_msg_per_cpu_s": round(n / lexicon_s),
         "meets_target": n / extract_s >= TARGET_RATE,
     }
 
@@ -179,7 +183,9 @@ def cpu(fn, setup=lambda: None, repeat: int = REPEAT) -> float:  # type: ignore[
 def measure(count: int = TARGET_MESSAGES) -> dict:
     """Every extraction measure on one corpus; the result that extract.json holds."""
     from undersight.extract.jsonl import run
-    from undersight.extract.pipeline import Extractor
+    from undersight.extract.pipeline import Extractor, model_choice
+
+    model = model_choice()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     corpus = RESULTS / "corpus.jsonl.tmp"
@@ -190,9 +196,11 @@ def measure(count: int = TARGET_MESSAGES) -> dict:
 
     decode_s = cpu(lambda _: [orjson.loads(line) for line in corpus.open("rb")])
 
-    cold = Extractor(cache_size=0)
+    cold = Extractor(cache_size=0, model=model)
     cold.extract("出售 肉鸡 100元 QQ 12345678", "2013-01-01")  # loads FX rates
     extract_s = cpu(lambda _: consume(cold, records))
+    lexicon = Extractor(cache_size=0)
+    lexicon_s = cpu(lambda _: consume(lexicon, records))
 
     def contract(extractor: Extractor) -> None:
         with corpus.open("rb") as src:
@@ -200,16 +208,19 @@ def measure(count: int = TARGET_MESSAGES) -> dict:
 
     # (the extractor is built before the clock starts, as for the other rows:
     # the CLI builds it once per run, about 0.15 CPU-s)
-    contract_s = cpu(contract, lambda: Extractor(cache_size=0))
+    contract_s = cpu(contract, lambda: Extractor(cache_size=0, model=model))
 
     repeated = RESULTS / "corpus-repeats.jsonl.tmp"
     build_corpus(repeated, count, repeat_share=0.33)  # TUMCC repeats 33% of lines
     rep_records = [orjson.loads(line) for line in repeated.open("rb")]
-    cached_s = cpu(lambda warm: consume(warm, rep_records), Extractor)  # an empty memo each run
+    cached_s = cpu(  # an empty memo each run
+        lambda warm: consume(warm, rep_records), lambda: Extractor(model=model)
+    )
 
     rows = [
         ("read + JSON-decode", decode_s),
         ("extract (cold, every message)", extract_s),
+        ("extract (cold), lexicon alone (--no-model)", lexicon_s),
         ("undersight extract contract", contract_s),
         ("extract, 33% reposted ads (memo)", cached_s),
     ]

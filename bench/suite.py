@@ -41,13 +41,14 @@ sys.path.insert(0, str(HERE))
 import baselines  # noqa: E402
 import ingest  # noqa: E402
 import parallel  # noqa: E402
+import quality  # noqa: E402
 import run as extraction  # noqa: E402
 
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-PARTS = ("extract", "baselines", "parallel", "api", "spark", "ingest", "export")
+PARTS = ("extract", "quality", "baselines", "parallel", "api", "spark", "ingest", "export")
 
 
 def api_latency(count: int = 2000) -> dict[str, Any]:
@@ -113,7 +114,18 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
                  f"{t['extract_msg_per_cpu_s']:,}",
                  f"{_ratio(t['decode_msg_per_cpu_s'], t['extract_msg_per_cpu_s'])} the CPU of"
                  f" read + JSON-decode ({t['decode_msg_per_cpu_s']:,}); target"
-                 f" {extraction.TARGET_RATE:,} on typical messages {verdict}")
+                 f" {extraction.TARGET_RATE:,} on typical messages {verdict}; lexicon alone"
+                 f" {t.get('lexicon_only_msg_per_cpu_s', 0):,}")
+            )  # fmt: skip
+    if "quality" in r:
+        for q in r["quality"]["sets"]:
+            rows.append(
+                (f"quality, {q['set']} ({q['messages']} messages), model | lexicon alone",
+                 f"offer {q['model']['offer_f1']:.3f} | {q['lexicon']['offer_f1']:.3f}",
+                 f"categories macro-F1 {q['model']['categories_macro_f1']:.3f} |"
+                 f" {q['lexicon']['categories_macro_f1']:.3f}; prices"
+                 f" {q['model']['prices_f1']:.3f} | {q['lexicon']['prices_f1']:.3f}; contacts"
+                 f" {q['model']['contacts_f1']:.3f} | {q['lexicon']['contacts_f1']:.3f}")
             )  # fmt: skip
     if "baselines" in r:
         b = r["baselines"]
@@ -248,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.quick  # a quick run never replaces the full figures
             else extraction.save(extraction.measure())
         ),
+        "quality": quality.measure,
         "baselines": baselines.compare,
         "parallel": lambda: parallel.speedup(60_000 // scale),
         "api": api_latency,
@@ -257,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     printers: dict[str, Callable[[Any], None]] = {
         "extract": extraction.print_table,
+        "quality": quality.print_table,
         "baselines": baselines.print_comparison,
         "parallel": parallel.print_table,
     }

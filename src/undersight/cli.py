@@ -87,6 +87,12 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise UserError(
+            "undersight train needs scikit-learn: pip install 'undersight[train]'"
+        ) from None
     from undersight.evaluation import load_gold, score
     from undersight.extract.pipeline import Extractor
     from undersight.learn.classifier import Classifier
