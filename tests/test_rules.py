@@ -103,3 +103,36 @@ def test_every_bare_rule_decides_its_own_example():
                     applied.add(rule.name)
     missing = [r.name for r in BARE_RULES if r.name not in applied]
     assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # real forum contacts: separators of "**", messenger names
+        (
+            "Price(Dumps)**300$/5pcs ICQ**7447437 MAIL**mathewtracker26@gmail.com "
+            "JABBER**hackseller@jabber.ru",
+            [
+                ("icq", "7447437"),
+                ("email", "mathewtracker26@gmail.com"),
+                ("jabber", "hackseller@jabber.ru"),
+            ],
+        ),
+        ("seller@exploit.im for dumps", [("jabber", "seller@exploit.im")]),
+        ("mail 278**206@qq.com", []),  # masked: not a contact
+        # versions are not IP addresses, Android packages are not domains
+        ("MagiCut MOD APK v4.7.2.1 (VIP / Premium Unlocked) 2024", []),
+        ("# Version: 16.0.3.51 and more", []),
+        ("Package: com.picsart.studio premium unlocked", []),
+        ("server 103.45.67.89 ok", [("ip", "103.45.67.89")]),
+        # words after an app name are not ids without a separator
+        ("Skype account activation latest", []),
+        ("skype: pm.exchanger", [("skype", "pm.exchanger")]),
+        (
+            "join https://t.me/addlist/p2Ebkeo0pno4OTFl",
+            [("url", "https://t.me/addlist/p2Ebkeo0pno4OTFl")],
+        ),
+    ],
+)
+def test_real_contact_forms(text, expected):
+    assert [(c.type, c.value) for c in LEXICON.extract(text).contacts] == expected

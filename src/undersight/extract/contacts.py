@@ -39,11 +39,12 @@ URL: Final = re.compile(
     rf"|(?<![a-z0-9.@/])www{DOT}{_LABEL}(?:{DOT}{_LABEL}){{1,6}}(?:[/:?#][^{_STOP}]{{0,2048}})?"
 )
 TELEGRAM_LINK: Final = re.compile(
-    rf"(?<![a-z0-9.])(?:https?://|hxxps?://)?(?:t|telegram){DOT}(?:me|dog)/(?!joinchat|\+|s/)"
+    rf"(?<![a-z0-9.])(?:https?://|hxxps?://)?(?:t|telegram){DOT}(?:me|dog)/"
+    r"(?!joinchat|addlist/|addstickers/|\+|s/|c/)"
     r"@?([a-z][a-z0-9_]{3,31})(?![a-z0-9_])"
 )
 EMAIL: Final = re.compile(
-    rf"(?<![a-z0-9._%+*-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
+    rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
     rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
 )
 # the local part and the space before the "@" take at most this many characters
@@ -91,14 +92,26 @@ XMR: Final = re.compile(
     r"(?<![0-9A-Za-z])[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?:[1-9A-HJ-NP-Za-km-z]{11})?(?![0-9A-Za-z])"
 )
 _OCTET: Final = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-IPV4: Final = re.compile(rf"(?<![\d.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
+# (not after a letter: "v4.7.2.1" is a version)
+IPV4: Final = re.compile(rf"(?<![\w.])(?:{_OCTET}{DOT}){{3}}{_OCTET}(?![\d]|\.\d)")
+# A version number written like an address: "Version: 16.0.3.51", "build 2.0.0.86".
+_VERSION_BEFORE: Final = re.compile(
+    r"(?<![a-z])(?:version|ver\.?|build|release|update|v)\s*[:：]?\s*$"
+)
+# Reverse-DNS names of Android packages ("com.picsart.studio") and versions
+# ("v7.3.11.31685.gp") look like domains; a domain's first label is neither.
+_PACKAGE_HEADS: Final = frozenset(
+    {"com", "org", "net", "io", "me", "ai", "app", "co", "de", "ru", "cn", "tv", "in", "uk", "us"}
+)
 DOMAIN: Final = re.compile(
     rf"(?<![a-z0-9@.\-_/])((?:{_LABEL}{DOT}){{1,8}}([a-z]{{2,24}}))(?![a-z0-9\-_]|{DOT}[a-z0-9])"
 )
 # Messenger ids written after their app's name: "ICQ: 123456", "jabber -
 # name@exploit.im", "Skype: live:name", "Wickr: name", "Session ID 05ab...",
 # "Potato: name", "Threema: ABCD1234". A Session id is 66 hex digits (05...).
-_SEP: Final = r"\s*(?:id|name|me|chat|号)?\s*(?:[:：=#-]|->|=>)?\s*"
+_SEP: Final = r"\s*(?:id|name|me|chat|号)?\s*(?:[:：=#-]|->|=>|\*{1,3})?\s*"
+# Names that are also words ("skype account", "wickr me"): only after an explicit separator.
+_SEP_STRICT: Final = r"\s*(?:id|name|me|chat|号)?\s*(?:[:：=#-]|->|=>|\*{1,3})\s*"
 _XMPP_ID: Final = (
     rf"[a-z0-9][a-z0-9._%+-]{{0,63}}(?:@|\[@\]|\(@\)|\[at\])"
     rf"[a-z0-9-]+(?:{DOT}[a-z0-9-]+)*{DOT}[a-z]{{2,24}}"
@@ -107,12 +120,12 @@ MESSENGER: Final = re.compile(
     rf"i(?<![a-z]i)cq(?:#|{_SEP})(\d(?:[ -]?\d){{4,9}})(?!\d)"
     rf"|j(?<![a-z]j)(?:abber|abb|id|ab)\b(?:{_SEP})(?:\(?xmpp\)?\s*[:：-]?\s*)?({_XMPP_ID})"
     rf"|x(?<![a-z]x)mpp(?:{_SEP})({_XMPP_ID})"
-    rf"|s(?<![a-z]s)kype(?:{_SEP})(live:[a-z0-9._-]{{3,40}}|[a-z][a-z0-9._,-]{{5,31}})(?![a-z0-9._-])"
-    rf"|w(?<![a-z]w)ickr(?:{_SEP})([a-z0-9][a-z0-9._-]{{2,31}})(?![a-z0-9._-])"
+    rf"|s(?<![a-z]s)kype(?:{_SEP_STRICT})(live:[a-z0-9._-]{{3,40}}|[a-z][a-z0-9._,-]{{5,31}})(?![a-z0-9._-])"
+    rf"|w(?<![a-z]w)ickr(?:{_SEP_STRICT})([a-z0-9][a-z0-9._-]{{2,31}})(?![a-z0-9._-])"
     rf"|s(?<![a-z]s)ession(?:{_SEP})(05[0-9a-f]{{64}})(?![0-9a-z])"
-    rf"|p(?<![a-z]p)otato(?:{_SEP})@?([a-z][a-z0-9_]{{2,31}})(?![a-z0-9_])"
+    rf"|p(?<![a-z]p)otato(?:{_SEP_STRICT})@?([a-z][a-z0-9_]{{2,31}})(?![a-z0-9_])"
     rf"|土豆(?:{_SEP})@?([a-z][a-z0-9_]{{2,31}})(?![a-z0-9_])"
-    rf"|t(?<![a-z]t)hreema(?:{_SEP})([a-z0-9*]{{8}})(?![a-z0-9])"
+    rf"|t(?<![a-z]t)hreema(?:{_SEP_STRICT})([a-z0-9*]{{8}})(?![a-z0-9])"
 )
 _MESSENGER_TYPES: Final = (
     "icq", "jabber", "jabber", "skype", "wickr", "session", "potato", "potato", "threema"
@@ -361,6 +374,8 @@ def _links(norm: Normalized, c: _Collector) -> None:
     if first < 0 or _EMAIL_AT.search(lower) is None:
         return
     for m in EMAIL.finditer(lower, max(0, first - 1 - _EMAIL_REACH)):
+        if _masked_before(lower, m.start()):
+            continue  # "278**206@qq.com": a masked address is no contact
         if c.free(m.start(), m.end()):
             host = refang(m.group(2))
             kind = "jabber" if host in _XMPP_HOSTS else "email"
@@ -499,6 +514,8 @@ def _network(norm: Normalized, c: _Collector) -> None:
             ipv4 = IPV4.finditer(lower, lo, hi)
         for m in ipv4:
             start, end = m.span()
+            if _VERSION_BEFORE.search(lower, max(0, start - 12), start):
+                continue
             if c.free(start, end):
                 c.add("ip", refang(m.group()), start, end)
         for m in DOMAIN.finditer(lower, lo, hi):
@@ -506,7 +523,39 @@ def _network(norm: Normalized, c: _Collector) -> None:
             start, end = m.span()
             if tld not in tlds or tld in _FILE_LIKE_TLDS or not c.free(start, end):
                 continue
-            c.add("domain", refang(m.group(1)), start, end)
+            value = refang(m.group(1))
+            if _not_a_host(value):
+                continue
+            c.add("domain", value, start, end)
+
+
+def _masked_before(text: str, at: int) -> bool:
+    """Whether asterisks inside a word end at ``at`` ("278**206"), not a
+    separator before it ("MAIL**name")."""
+    i = at
+    while i > 0 and text[i - 1] == "*":
+        i -= 1
+    if i == at or i == 0 or not text[i - 1].isalnum():
+        return False
+    word = i
+    while word > 0 and text[word - 1].isalpha():
+        word -= 1
+    return text[word:i] not in _LABEL_WORDS  # "MAIL**name@...": a label, then the address
+
+
+_LABEL_WORDS: Final = frozenset({"mail", "email", "e-mail", "contact", "jabber", "xmpp", "skype"})
+
+
+def _not_a_host(name: str) -> bool:
+    """An Android package ("com.picsart.studio"), a version ("v7.3.11.31685.gp")
+    or a list number glued to a word ("10.skype")."""
+    labels = name.split(".")
+    head = labels[0]
+    if len(labels) >= 3 and head in _PACKAGE_HEADS:
+        return True
+    if head[:1] == "v" and head[1:].isdigit():
+        return True
+    return len(labels) == 2 and head.isdigit() and len(head) <= 2
 
 
 def find_contacts(

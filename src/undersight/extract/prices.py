@@ -82,7 +82,7 @@ _TIME_UNIT_LAST: Final = frozenset(w[-1] for w in _TIME_UNITS)
 _DAYS: Final = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 # After a bare number, these say it counts something other than money.
 _NOT_MONEY_AFTER: Final = re.compile(
-    r"(?:%|％|小时|分钟|个月|以上|公里|开头|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
+    r"(?:%|％|小时|分钟|个月|以上|公里|开头|[多余][个条张套份件只支本克部台万]|[人岁号点楼层级倍折分秒手位线核兆次年月日天周时期款期+](?!卡))"
     r"|[ \t](?:小时|分钟|个月|公里|[天人岁折%])"
     r"|[ \t]?(?:%|(?:km|gb|mb|kb|tb|g|t|m|min|mins|sec|x|mbps|gbps|ms|fps|st|nd|rd|th"
     r"|mg|mcg|ug|µg|ml|iu|oz|lbs?|kg|tabs?|tablets?|pills?|pls|caps|capsules?|pcs|grams?|gr"
@@ -109,7 +109,9 @@ _PAYMENT_AFTER: Final = re.compile(
 )
 _QUANTITY_BEFORE: Final = re.compile(r"(?:per|/|每|for)\s{0,2}$")
 _NOT_PRICE_AFTER: Final = re.compile(
-    r"\s{0,2}(?:deposit|turnover|profit|in profit|balance)(?![a-z])"
+    r"\s{0,2}(?:deposit|turnover|profit|in profit|balance|investment|invested"
+    r"|(?:amazon |google play |steam |walmart |apple |itunes )?(?:gift ?card|card|voucher))"
+    r"(?![a-z])"
 )
 _PER_THOUSAND_BEFORE: Final = re.compile(
     r"每\s?(?P<mult>[千万百])\s?(?:条|个|次|粉|单)?\s{0,2}[:：]?\s{0,2}$"
@@ -124,7 +126,8 @@ _CN_TENTHS: Final = {c: i + 1 for i, c in enumerate("一二三四五六七八九
 # A list line ending in a bare number: "✅ 陌陌号 15\n"
 _LINE_END: Final = re.compile(r"[ \t]*(?:\n|$)")
 _CURRENCY_WORD: Final = re.compile(
-    r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt|btc|eth|ltc|xmr|比特币|美元|欧元)|[$¥€£]\s?\d"
+    r"\d\s?(?:元|块|rmb|刀|美金|u\b|usdt|btc|eth|ltc|xmr|比特币|美元|欧元|¥)|[$¥€£]\s?\d"
+    r"|\d\s{0,3}[\[(](?:美元|usd|btc|人民币|rmb|eur)[\])]|\d\s?(?:usd|eur|gbp)\b|(?:usd|eur|gbp)\s?\d"
 )
 _UNIT_PRICE_BEFORE: Final = re.compile(
     r"(?:单价|每个|每张|每条|each|per unit|unit price)\s{0,2}[:：]?\s{0,2}$"
@@ -166,7 +169,7 @@ _THOUSAND_LAST: Final = frozenset("千万百条个次粉单:：")
 _PER_UNIT_BEFORE_LAST: Final = frozenset(":：=")
 _PER_UNIT_AFTER_FIRST: Final = frozenset("/每一pea")
 _PER_QTY_FIRST: Final = frozenset("/p每f")
-_NOT_PRICE_AFTER_FIRST: Final = frozenset("dtpib")
+_NOT_PRICE_AFTER_FIRST: Final = frozenset("dtpibagswcv")
 _TIME_SPAN_FIRST: Final = frozenset("一两二三四五六七八九十半")
 _BANDWIDTH_LAST: Final = frozenset("防御量宽击")
 _CENTS_AFTER: Final = re.compile(r"\s?(?:一|每|/|钱)")
@@ -353,6 +356,7 @@ class _Context:
         "explicit",
         "has_mei",
         "last_rule",
+        "listing_at",
         "masked",
         "masked_starts",
         "not_price_ends",
@@ -418,6 +422,9 @@ class _Context:
         self.currency_word: bool | None = None  # computed when first needed
         self.has_mei = "每" in text
         self.last_rule = ""  # the rule that decided the last bare number (--explain)
+        # where a listing's own price line starts (-1: not a listing)
+        lone = listing_price_line(text) if "\n" in text else None
+        self.listing_at = lone.start() if lone is not None else -1
         self.number_start_list: list[int] | None = None  # computed when first needed
 
     def number_starts(self, lo: int, hi: int) -> list[int]:
@@ -445,14 +452,15 @@ class PriceFinder:
         pre = _alternation(list(lexicon.currency_prefix))
         suf = _alternation(list(lexicon.currency_suffix), suffix=True)
         self.candidate = re.compile(
-            rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:(?P<pre>{pre})\s{{0,2}})?(?P<num>{_CANDIDATE_NUMBER})\+?"
-            rf"(?:\s{{0,2}}(?P<suf1>{suf}))?"
+            rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:(?P<pre>{pre})[^\S\n]{{0,2}})?"
+            rf"(?P<num>{_CANDIDATE_NUMBER})\+?"
+            rf"(?:[^\S\n]{{0,2}}(?P<suf1>{suf}))?"
             rf"(?:\s{{0,2}}{_RANGE_SEP}\s{{0,2}}(?:(?P<pre2>{pre})\s{{0,2}})?(?P<num2>{_CANDIDATE_NUMBER})\+?)?"
-            rf"(?:\s{{0,2}}(?P<suf>{suf}))?"
+            rf"(?:[^\S\n]{{0,2}}(?P<suf>{suf}))?"
         )
         index = self.candidate.groupindex
         self._groups = tuple(index[g] for g in ("num", "num2", "pre", "pre2", "suf1", "suf"))
-        self.prefix_before = re.compile(rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:{pre})\s{{0,2}}$")
+        self.prefix_before = re.compile(rf"(?<![a-z0-9._/#@+])(?<!\d[,:])(?:{pre})[^\S\n]{{0,2}}$")
         self._prefix_last = frozenset(w[-1] for w in lexicon.currency_prefix)
         classifiers = _alternation(list(lexicon.classifiers))
         ascii_classifiers = _alternation([c for c in lexicon.classifiers if c.isascii()])
@@ -1111,6 +1119,10 @@ def _counts_next_price(c: _Bare) -> bool:
     return c.finder._counts_next(c.start, c.end, c.text)
 
 
+def _listing_title_count(c: _Bare) -> bool:
+    return 0 <= c.start < c.ctx.listing_at
+
+
 def _minimum_order(c: _Bare) -> bool:
     return c.min_marker and _MIN_ORDER.match(c.text, c.end) is not None
 
@@ -1218,6 +1230,9 @@ BARE_RULES: Final[tuple[PriceRule, ...]] = (
     PriceRule("quantity-of-previous-price", False, "$16 per 1000", _quantity_of_previous),
     PriceRule("counts-the-next-price", False, "1千 一百五", _counts_next_price),
     PriceRule("minimum-order", False, "30k起发 每条0.3元", _minimum_order),
+    PriceRule(
+        "listing-title-count", False, "低价处理100W新浪账号\n12.54  [美元]", _listing_title_count
+    ),
     PriceRule("per-unit-before", True, "一台 2.8w", _per_unit_before_rule),
     PriceRule("price-word-before", True, "价格300 / price: 50", _after_price_word),
     PriceRule("payment-method-after", True, "[H] 200 LR [W] 180 PP", _payment_after),
