@@ -36,9 +36,9 @@ def _message(rows: Rows, key: str, author: str, name: str, text: str, day: int, 
         + (None,) * 5
         + (text, "zh")
     )
-    t["extractions"].append((key, True, "sell", "test"))
+    t["extractions"].append((key, True, "sell", "test", 0.9))
     for rank, cat in enumerate(extra.get("cats", ["bots"])):
-        t["categories"].append((key, rank, cat, 0, 1))
+        t["categories"].append((key, rank, cat, 0, 1, 0.9))
     for idx, (amount, cur, qty, unit, period) in enumerate(extra.get("prices", [])):
         t["prices"].append((key, idx, amount, None, cur, qty, unit, period, amount / 6, None, 0, 1))
     for idx, (ctype, value) in enumerate(extra.get("contacts", [])):
@@ -340,7 +340,7 @@ def _many(url: str, n: int = 40) -> None:
             contacts=[("qq", str(700 + i % 5)), ("telegram", f"tg{i % 7}"), ("email", f"{i}@x.cn")],
         )
         _message(rows, f"qq:g:{i:03d}c", "9", "chatter", "hello", 1, contacts=[("qq", "1")])
-        rows.tables["extractions"][-1] = (f"qq:g:{i:03d}c", False, None, "test")
+        rows.tables["extractions"][-1] = (f"qq:g:{i:03d}c", False, None, "test", 0.9)
     _write(url, rows)
 
 

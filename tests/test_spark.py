@@ -386,4 +386,7 @@ def test_line_numbering_and_the_arrow_function_without_spark():
     assert rows[1]["error"].startswith("invalid JSON") and rows[1]["month"] == "unknown"
     assert rows[0]["source"] == "/t/f.jsonl" and rows[0]["key"] == "forum:f:a"
     assert rows[0]["date"] is None and rows[0]["month"] == "unknown"
-    assert "`categories` array<struct<`id`:string,`start`:int,`end`:int>>" in spark_ddl()
+    assert (
+        "`categories` array<struct<`id`:string,`start`:int,`end`:int,`confidence`:double>>"
+        in spark_ddl()
+    )
