@@ -45,7 +45,7 @@ def explain(
     if masked:
         cue_hits = _outside(cue_hits, masked)
         category_hits = _outside(category_hits, masked)
-    scores, first_hit = _category_scores(category_hits, lower)
+    scores, first_hit, _ = _category_scores(category_hits, lower)
     listing = "\n" in lower and listing_price_line(lower) is not None
     cues = score_cues(norm, cue_hits, scores, bool(result.contacts), listing)
     lines: list[str] = []

@@ -69,11 +69,11 @@ _RATE_MEMO: Final = 65536
 RELATIVE_FLOOR: Final = 0.4
 # Words that deny what follows: "不做贷款/菠菜内容", "no gambling".
 _NEGATED: Final = re.compile(
-    r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|\bno|\bnot|\bnever|don't|dont)"
+    r"(?:不做|不接|不收|不要|不卖|不出|勿|禁止|拒绝|非(?!常)|不是|\bno|\bnot|\bnever|don't|dont)"
     r"[^。!！?？\n;；]{0,6}$"
 )
 # Words one of which a message must hold for _NEGATED / _TARGETED to be tried.
-_NEGATION_WORDS: Final = re.compile("不|勿|禁|拒|免谈|别来|no|not|never|don")
+_NEGATION_WORDS: Final = re.compile("不|勿|禁|拒|非|免谈|别来|no|not|never|don")
 _TARGET_WORDS: Final = re.compile("打|攻击|黑|入侵|渗透|劫持|污染|hit|attack")
 _NEGATED_AFTER: Final = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做|不接|别来|\bnot accepted)")
 # Verbs whose object is a target, not the product: "打一个菠菜站", "hit any casino".
@@ -176,7 +176,7 @@ class Extractor:
         if contact_spans:
             cue_hits = _outside(cue_hits, contact_spans)
             category_hits = _outside(category_hits, contact_spans)
-        scores, first_hit = _category_scores(category_hits, lower)
+        scores, first_hit, denied = _category_scores(category_hits, lower)
         listing = "\n" in lower and listing_price_line(lower) is not None
         cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
         model = self.model
@@ -234,8 +234,14 @@ class Extractor:
             if cues.request:
                 intent = "buy"  # rule request-question: "有卖叶子的吗" asks for a seller
             confidence = round(p_offer, 3)
-            top, category_confidence = _combine_categories(top, chosen, model, logits)
+            top, category_confidence = _combine_categories(top, chosen, model, logits, denied)
 
+        if len(top) > 1 and "other" in top:
+            # "other" is an offer that fits no category: not beside one that fits
+            at = top.index("other")
+            top = top[:at] + top[at + 1 :]
+            if category_confidence:
+                category_confidence = category_confidence[:at] + category_confidence[at + 1 :]
         if intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
             if category_confidence:
@@ -288,7 +294,7 @@ class Extractor:
         if contact_spans:
             cue_hits = _outside(cue_hits, contact_spans)
             category_hits = _outside(category_hits, contact_spans)
-        scores, _ = _category_scores(category_hits, lower)
+        scores, _, _ = _category_scores(category_hits, lower)
         listing = "\n" in lower and listing_price_line(lower) is not None
         cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
         top = self._ranked_categories(scores)
@@ -340,13 +346,14 @@ def _combine_categories(
     chosen: list[tuple[str, float]],
     model: Classifier,
     logits: list[float],
+    denied: set[str],
 ) -> tuple[list[str], tuple[float, ...]]:
     """The categories of an offer: the lexicon's (a term read in the message
     is evidence), then the model's that reach the threshold, most probable
     first; the model's likeliest one where neither has any."""
     taken = list(lexicon_top)
     for c, p in chosen:
-        if c not in taken and (p >= THRESHOLD or not taken):
+        if c not in taken and c not in denied and (p >= THRESHOLD or not taken):
             taken.append(c)
     return taken, tuple(round(model.category_probability(logits, c), 3) for c in taken)
 
@@ -370,22 +377,26 @@ def _outside(hits: list[Hit], masked: tuple[tuple[int, int], ...]) -> list[Hit]:
 
 def _category_scores(
     hits: list[Hit], lower: str
-) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
-    """Summed weight per category (each distinct term once) and its first span."""
+) -> tuple[dict[str, float], dict[str, tuple[int, int]], set[str]]:
+    """Summed weight per category (each distinct term once), its first span,
+    and the categories whose every term was denied ("非诈骗", "no gambling")."""
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, int]] = {}
+    denied: set[str] = set()
     seen_terms: set[tuple[str, str]] = set()
     if not hits:
-        return scores, first
+        return scores, first, denied
     negation = _NEGATION_WORDS.search(lower) is not None
     targeting = _TARGET_WORDS.search(lower) is not None
     for start, end, entries in hits:
         term = lower[start:end]
-        if negation:
-            if start and _NEGATED.search(lower, max(0, start - 10), start):
-                continue
-            if _NEGATED_AFTER.match(lower, end):
-                continue  # "跑分车队勿扰"
+        if negation and (
+            (start and _NEGATED.search(lower, max(0, start - 10), start))
+            or _NEGATED_AFTER.match(lower, end)  # "跑分车队勿扰"
+        ):
+            for _, cid, _ in entries:
+                denied.add(cid)
+            continue
         targeted = (
             targeting and start and _TARGETED.search(lower, max(0, start - 6), start) is not None
         )
@@ -398,7 +409,9 @@ def _category_scores(
             seen_terms.add(key)
             scores[cid] = scores.get(cid, 0.0) + weight
             first.setdefault(cid, (start, end))
-    return scores, first
+    if denied:
+        denied.difference_update(scores)
+    return scores, first, denied
 
 
 def parse_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:

@@ -231,6 +231,11 @@ _IDIOM: Final = re.compile(
 _IDIOM_NUMERALS: Final = frozenset("一三")
 
 
+_CN_LONE: Final = frozenset("一二两三四五六七八九")
+# What follows a sub-unit price: the end, a space, 钱, a per-unit marker, a digit.
+_MONEY_NEXT: Final = re.compile(r"$|[\s钱一每/,，。!！\d]")
+
+
 def _idiom_at(text: str, start: int, end: int) -> bool:
     """Whether a place name or idiom overlaps ``text[start:end]``."""
     for m in _IDIOM.finditer(text, max(0, start - 2), min(len(text), end + 2)):
@@ -644,6 +649,8 @@ class PriceFinder:
                     text[end : end + 1]
                 ):
                     return None, None  # "一块板子": a piece, not a yuan
+        if suf == "角" and raw_num in _CN_LONE and not _MONEY_NEXT.match(text, end):
+            return None, None  # "三角 埋包": a triangle (金三角 with its 金 cut), not 0.3 yuan
         if (suf == "米" or suf1 == "米") and (
             _RADIUS_BEFORE.search(text[max(0, start - 8) : start])
             or _METRES_AFTER.match(text[num_end + 1 : num_end + 16])
