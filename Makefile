@@ -64,8 +64,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts setup.py
 	$(BIN)/ruff format --check src tests bench scripts setup.py
 
+# Scores per corpus, written vs real (the real sets need ../shared/data/real).
 eval: $(STAMP)
-	$(BIN)/undersight eval tests/data/dev
+	@if [ -d ../shared/data/real ]; then \
+		$(BIN)/undersight eval tests/data/dev tests/data/holdout3 tests/data/real --real ../shared/data/real; \
+	else \
+		$(BIN)/undersight eval tests/data/dev tests/data/holdout3; \
+	fi
 
 # The whole benchmark suite, one table of ratios (bench/suite.py): the
 # comparison packages, pyspark and a throwaway PostgreSQL server (its own port

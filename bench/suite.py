@@ -119,13 +119,14 @@ def table_rows(r: dict[str, Any]) -> list[tuple[str, str, str]]:
             )  # fmt: skip
     if "quality" in r:
         for q in r["quality"]["sets"]:
+            m, x = q["model"], q["lexicon"]
             rows.append(
-                (f"quality, {q['set']} ({q['messages']} messages), model | lexicon alone",
-                 f"offer {q['model']['offer_f1']:.3f} | {q['lexicon']['offer_f1']:.3f}",
-                 f"categories macro-F1 {q['model']['categories_macro_f1']:.3f} |"
-                 f" {q['lexicon']['categories_macro_f1']:.3f}; prices"
-                 f" {q['model']['prices_f1']:.3f} | {q['lexicon']['prices_f1']:.3f}; contacts"
-                 f" {q['model']['contacts_f1']:.3f} | {q['lexicon']['contacts_f1']:.3f}")
+                (f"quality, {q['set']} ({q['messages']} messages): model (lexicon alone)",
+                 f"offer F1 {m['offer_f1']:.3f} ({x['offer_f1']:.3f})",
+                 f"categories macro-F1 {m['categories_macro_f1']:.3f}"
+                 f" ({x['categories_macro_f1']:.3f}), prices F1 {m['prices_f1']:.3f}"
+                 f" ({x['prices_f1']:.3f}), contacts F1 {m['contacts_f1']:.3f}"
+                 f" ({x['contacts_f1']:.3f})")
             )  # fmt: skip
     if "baselines" in r:
         b = r["baselines"]
