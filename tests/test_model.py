@@ -125,3 +125,25 @@ def test_min_confidence_filters_the_analyses(tmp_path):
         assert cats == 0
     finally:
         store.close()
+
+
+def test_explain_names_the_rule_or_model_output_behind_each_field():
+    lines = "".join(
+        json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n"
+        for i, t in (
+            ("listing", "origin lifetime streaming account\n7"),
+            ("ask", "有卖叶子的吗"),
+            ("ad", "短信群发 三网通道 5000条300元 联系QQ 123456789"),
+        )
+    )
+    out = run("extract", "--explain", stdin=lines)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "listing: origin lifetime streaming account" in text
+    assert "rule listing-price" in text and "decided by the model" in text
+    assert 'category  sms_spam - lexicon term "短信群发" [0,4)' in text
+    assert "contact   qq 123456789" in text
+    assert "intent    buy" in text  # the request-question rule
+    plain = run("extract", "--explain", "--no-model", stdin=lines).stdout
+    assert "decided by the lexicon" in plain and "rule request-question" in plain
+    assert "model " not in plain.replace("--no-model", "")

@@ -11,20 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from undersight.extract.contacts import find_contacts
-from undersight.extract.offer import score_cues
-from undersight.extract.pipeline import (
-    _CJK,
-    CATEGORY_UNITS,
-    Extractor,
-    _category_scores,
-    _outside,
-)
-from undersight.extract.prices import listing_price_line
+from undersight.extract.pipeline import CATEGORY_UNITS, Extractor
 from undersight.learn.classifier import THRESHOLD
 from undersight.learn.features import PRICE_INDEX, STRUCTURED_INDEX, dense_features
 from undersight.model import Extraction
-from undersight.text.normalize import normalize
 
 
 def _quote(text: str, span: tuple[int, int]) -> str:
@@ -37,17 +27,10 @@ def explain(
 ) -> tuple[Extraction, list[str]]:
     """The extraction of ``text`` and one line per decision that made it."""
     result = ex.extract(text, date)
-    norm = normalize(text)
-    lower = norm.lower
-    chinese = not norm.cased.isascii() and _CJK.search(norm.cased) is not None
-    cue_hits, category_hits, _, vocab_hits = ex.matcher.scan(lower)
-    _, masked = find_contacts(norm, chinese)
-    if masked:
-        cue_hits = _outside(cue_hits, masked)
-        category_hits = _outside(category_hits, masked)
-    scores, first_hit, _ = _category_scores(category_hits, lower)
-    listing = "\n" in lower and listing_price_line(lower) is not None
-    cues = score_cues(norm, cue_hits, scores, bool(result.contacts), listing)
+    r = ex.read(text)
+    norm, lower, chinese = r.norm, r.lower, r.chinese
+    vocab_hits, masked = r.vocab_hits, r.contact_spans
+    scores, first_hit, listing, cues = r.scores, r.first_hit, r.listing, r.cues
     lines: list[str] = []
 
     cue_words = (

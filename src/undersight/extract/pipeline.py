@@ -18,7 +18,7 @@ from typing import Final
 
 from undersight.extract.contacts import find_contacts
 from undersight.extract.matcher import NEUTRAL, Hit, Matcher
-from undersight.extract.offer import score_cues
+from undersight.extract.offer import CueScore, score_cues
 from undersight.extract.prices import (
     FoundPrice,
     PriceFinder,
@@ -80,6 +80,52 @@ _NEGATED_AFTER: Final = re.compile(r"[\s/、]{0,2}(?:勿扰|免谈|勿来|不做
 _TARGETED: Final = re.compile(
     r"(?:打|攻击|黑|入侵|渗透|劫持|污染|\bhit|\battack)\s?(?:一个|个|掉|死|下)?\s?$"
 )
+
+
+class Reading:
+    """What the first stages read in a message (:meth:`Extractor.read`)."""
+
+    __slots__ = (
+        "chinese",
+        "contact_spans",
+        "contacts",
+        "cues",
+        "denied",
+        "first_hit",
+        "listing",
+        "lower",
+        "norm",
+        "platform_hits",
+        "scores",
+        "vocab_hits",
+    )
+
+    def __init__(
+        self,
+        norm: Normalized,
+        chinese: bool,
+        contacts: tuple[Contact, ...],
+        contact_spans: tuple[tuple[int, int], ...],
+        platform_hits: list[Hit],
+        vocab_hits: list[Hit],
+        scores: dict[str, float],
+        first_hit: dict[str, tuple[int, int]],
+        denied: set[str],
+        listing: bool,
+        cues: CueScore,
+    ) -> None:
+        self.norm = norm
+        self.lower = norm.lower
+        self.chinese = chinese
+        self.contacts = contacts
+        self.contact_spans = contact_spans
+        self.platform_hits = platform_hits
+        self.vocab_hits = vocab_hits
+        self.scores = scores
+        self.first_hit = first_hit
+        self.denied = denied
+        self.listing = listing
+        self.cues = cues
 
 
 class Extractor:
@@ -166,19 +212,12 @@ class Extractor:
         """Everything but the currency conversion, which depends on the date: an
         :class:`Extraction` when the message states no price, else its parts
         with the prices still to convert (``extract`` builds the result once)."""
-        norm = normalize(text)
-        lower = norm.lower
-        cased = norm.cased
-        chinese = not cased.isascii() and _CJK.search(cased) is not None
-        contacts, contact_spans = find_contacts(norm, chinese)
-
-        cue_hits, category_hits, platform_hits, vocab_hits = self.matcher.scan(lower)
-        if contact_spans:
-            cue_hits = _outside(cue_hits, contact_spans)
-            category_hits = _outside(category_hits, contact_spans)
-        scores, first_hit, denied = _category_scores(category_hits, lower)
-        listing = "\n" in lower and listing_price_line(lower) is not None
-        cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
+        r = self.read(text)
+        norm, lower, chinese = r.norm, r.lower, r.chinese
+        contacts, contact_spans = r.contacts, r.contact_spans
+        platform_hits, vocab_hits = r.platform_hits, r.vocab_hits
+        scores, first_hit, denied = r.scores, r.first_hit, r.denied
+        listing, cues = r.listing, r.cues
         model = self.model
         rows: list[int] = []
         if model is None:
@@ -286,33 +325,52 @@ class Extractor:
         """What the model sees of a message: its normalized lower-case text
         and the lexicon's signals, its prices found whether or not it is an
         offer (for training)."""
+        r = self.read(text)
+        top = self._ranked_categories(r.scores)
+        unit = CATEGORY_UNITS.get(top[0]) if top else None
+        found = self.prices.find(r.norm, r.chinese, r.vocab_hits, unit, r.contact_spans)
+        structured = any(p.quantity or p.period for p in found)
+        dense = dense_features(
+            r.cues.totals,
+            r.scores,
+            bool(found),
+            structured,
+            bool(r.contacts),
+            r.chinese,
+            len(r.lower),
+            r.cues.request,
+            r.listing,
+        )
+        return r.lower, dense
+
+    def read(self, text: str) -> Reading:
+        """The stages every decision starts from: normalization, contacts,
+        the term matches outside contacts, category scores and cue scores."""
         norm = normalize(text)
         lower = norm.lower
-        chinese = not norm.cased.isascii() and _CJK.search(norm.cased) is not None
+        cased = norm.cased
+        chinese = not cased.isascii() and _CJK.search(cased) is not None
         contacts, contact_spans = find_contacts(norm, chinese)
-        cue_hits, category_hits, _, vocab_hits = self.matcher.scan(lower)
+        cue_hits, category_hits, platform_hits, vocab_hits = self.matcher.scan(lower)
         if contact_spans:
             cue_hits = _outside(cue_hits, contact_spans)
             category_hits = _outside(category_hits, contact_spans)
-        scores, _, _ = _category_scores(category_hits, lower)
+        scores, first_hit, denied = _category_scores(category_hits, lower)
         listing = "\n" in lower and listing_price_line(lower) is not None
         cues = score_cues(norm, cue_hits, scores, bool(contacts), listing)
-        top = self._ranked_categories(scores)
-        unit = CATEGORY_UNITS.get(top[0]) if top else None
-        found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
-        structured = any(p.quantity or p.period for p in found)
-        dense = dense_features(
-            cues.totals,
-            scores,
-            bool(found),
-            structured,
-            bool(contacts),
+        return Reading(
+            norm,
             chinese,
-            len(lower),
-            cues.request,
+            contacts,
+            contact_spans,
+            platform_hits,
+            vocab_hits,
+            scores,
+            first_hit,
+            denied,
             listing,
+            cues,
         )
-        return lower, dense
 
     def _ranked_categories(self, scores: dict[str, float]) -> list[str]:
         """Categories reaching 1.0 and a share of the strongest, strongest
