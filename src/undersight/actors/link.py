@@ -10,28 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from undersight.actors.unionfind import UnionFind
+from undersight.model import CONTACT_TYPES
 from undersight.store.base import Store
 from undersight.store.chunks import in_range, key_ranges
 
 # Contact types that name a person (or their wallet); URLs, domains and IPs do not.
-LINK_TYPES: tuple[str, ...] = (
-    "qq",
-    "wechat",
-    "telegram",
-    "email",
-    "phone",
-    "btc",
-    "eth",
-    "usdt_trc20",
-    "xmr",
-    "icq",
-    "jabber",
-    "skype",
-    "wickr",
-    "session",
-    "potato",
-    "threema",
-)
+LINK_TYPES: tuple[str, ...] = tuple(t for t in CONTACT_TYPES if t not in ("url", "domain", "ip"))
 DEFAULT_MAX_SHARED = 5
 
 _AUTHORS = """
