@@ -14,57 +14,15 @@ import pytest
 from conftest import DEV_SET
 from undersight import extract
 from undersight.extract import contacts, prices
+from undersight.extract.contacts import PLAIN_FORMS as PLAIN
 from undersight.extract.matcher import Matcher
-from undersight.extract.offer import _lead, _swapped
+from undersight.extract.offer import PLAIN_LEAD, PLAIN_SWAP, _lead, _swapped
 from undersight.extract.pipeline import default_extractor
-from undersight.extract.prices import _DIGIT_RUN
+from undersight.extract.prices import _DIGIT_RUN, PLAIN_ARABIC_MULT, PLAIN_DIGIT_RUN
 from undersight.text import normalize as normalize_text
-from undersight.text.normalize import _SLOW_PATH, _needs_slow_path
+from undersight.text.normalize import _SLOW_PATH, PLAIN_SLOW_PATH, _needs_slow_path
 
 _CN = "零〇一二两三四五六七八九十百千万亿"
-# The plain forms the fast patterns were rewritten from.
-PLAIN = {
-    "QQ": re.compile(
-        r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
-        r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
-        r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
-    ),
-    "QQ_AFTER": re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]"),
-    "WECHAT": re.compile(
-        r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信"
-        r"|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
-        r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"
-        r"\s*(?:号|id)?\s*[:：=]?\s*"
-        r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
-    ),
-    "TELEGRAM_CUE": re.compile(
-        r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"
-        r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
-        r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
-    ),
-    "TELEGRAM_AT": re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])"),
-    "PHONE_INTL": re.compile(
-        r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)"
-    ),
-    "PHONE_CN": re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"),
-}
-PLAIN_SLOW_PATH = re.compile(
-    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
-    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \u3000](?=[\u3400-\u4dbf\u4e00-\u9fff])"
-)
-PLAIN_DIGIT_RUN = re.compile(rf"\.?[\d{_CN}]+")
-# What offer._swapped decides without a regex: does this match anywhere?
-PLAIN_SWAP = re.compile(
-    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
-    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon gc|gift ?cards?|wu|"
-    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)"
-    r"[\s\d.,$€£%k]{0,12}(?:->|=>|>|→|to|for|换|兑|⇄|<->|<>)\s*[\d.,$€£\s]{0,12}"
-    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
-    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
-    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
-)
 # Pieces of swap offers and of near misses, for random texts.
 _SWAP_WORDS = (
     "pp btc u usdt rmb 人民币 微信 $ € £ paypal amazon gc gift card giftcards cash app "
@@ -150,7 +108,7 @@ def test_swap_check_agrees_with_its_pattern():
 
 
 def test_lead_agrees_with_its_pattern():
-    lead = re.compile(r"^[\s\W_]{0,6}")
+    lead = PLAIN_LEAD
     rng = random.Random(3)
     pieces = ["a", "_", " ", "\n", "出", "!", "【", "1", "٣", "²", "½", "\u3000", "🔥", "Ⅻ"]
     for _ in range(20_000):
@@ -161,8 +119,8 @@ def test_lead_agrees_with_its_pattern():
 def test_number_patterns_match_as_their_plain_forms():
     """NUMBER's "number (multiplier)?" against the "number multiplier | number"
     it was written from, in every pattern that holds it, at every position."""
-    arabic, merged = prices._ARABIC, prices._ARABIC_MULT
-    plain = rf"(?:{arabic})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?|(?:{arabic})"
+    merged = prices._ARABIC_MULT
+    plain = PLAIN_ARABIC_MULT
     finder = default_extractor().prices
     patterns = [finder.candidate, finder.quantity, finder.bare_quantity, finder.per_qty_after]
     patterns += [prices._NUMBER_RE, prices._FOR_QTY_BEFORE]

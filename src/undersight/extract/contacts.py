@@ -203,6 +203,34 @@ _CASELESS: Final = frozenset({"email", "domain", "telegram", "jabber", "skype", 
 _INF: Final = float("inf")
 
 
+# The readable forms the fast patterns above were rewritten from (each matches
+# exactly what its fast form matches; tests/test_extract_fast_paths.py holds them).
+PLAIN_FORMS: Final = {
+    "QQ": re.compile(
+        r"(?:(?<![a-z0-9])q\s?q|扣扣|抠抠|企鹅|球球|口口|(?<![a-z0-9])q|扣|群)"
+        r"\s*(?:号码|号|群|群号)?\s*(?:[:：=是]|联系)?\s*"
+        r"([1-9]\d{0,10}(?:[ \t]\d{1,10}){0,10})(?!\d)"
+    ),
+    "QQ_AFTER": re.compile(r"(?<!\d)([1-9]\d{4,10})\s?[(（\[]\s?(?:qq|扣扣|企鹅)\s?[)）\]]"),
+    "WECHAT": re.compile(
+        r"(?:微信号?|威信|薇信|徽信|卫星|v\s?信"
+        r"|(?<![a-z0-9])(?:vx|wx|weixin|wechat|we chat|wechat id)"
+        r"|薇|加v|\+v|(?<![a-z0-9])v(?=\s*[:：])|微(?=\s*[:：]))"
+        r"\s*(?:号|id)?\s*[:：=]?\s*"
+        r"([a-z][-_a-z0-9]{5,19}|1[3-9]\d{9}|[1-9]\d{4,11})(?![-_a-z0-9])"
+    ),
+    "TELEGRAM_CUE": re.compile(
+        r"(?:(?<![a-z])(?:tg|telegram|telegarm|tele|电报)\s*(?:id|号|账号)?\s*(?:[:：=]\s*@?|@)"
+        r"|(?:纸飞机|小飞机|飞机|电报|✈️?|✈)\s*(?:id|号|账号)?\s*[:：=]?\s*@?)"
+        r"([a-z][a-z0-9_]{4,31})(?![a-z0-9_])"
+    ),
+    "TELEGRAM_AT": re.compile(r"(?<![a-z0-9_@.])@([a-z][a-z0-9_]{3,31})(?![a-z0-9_@]|\.[a-z0-9])"),
+    "PHONE_INTL": re.compile(
+        r"(?<![\w+])\+\d{1,3}[\s.-]?(?:\(?\d{1,4}\)?[\s.-]?){1,5}\d{1,4}(?!\d)"
+    ),
+    "PHONE_CN": re.compile(r"(?<!\d)1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)"),
+}
+
 _TLDS: frozenset[str] | None = None
 
 

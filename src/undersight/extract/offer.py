@@ -86,6 +86,19 @@ _SWAP_GAP_AFTER: Final = frozenset(".,$€£")  # and whitespace and digits
 _ASCII_LOWER: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
+# What _swapped decides without a regex, in its readable form (a test holds
+# them together on 40,000 random texts).
+PLAIN_SWAP: Final = re.compile(
+    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
+    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon gc|gift ?cards?|wu|"
+    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)"
+    r"[\s\d.,$€£%k]{0,12}(?:->|=>|>|→|to|for|换|兑|⇄|<->|<>)\s*[\d.,$€£\s]{0,12}"
+    r"(?:paypal|pp|btc|bitcoin|lr|liberty reserve|wmz|webmoney|perfect money|pm|usdt|eth|ltc|xmr|"
+    r"skrill|cashapp|cash app|zelle|venmo|revolut|payoneer|amazon|gift ?cards?|wu|"
+    r"usd|eur|rmb|cny|u|人民币|支付宝|微信|银行卡|\$|€|£)(?![a-z])"
+)
+
+
 def _swapped(lower: str) -> bool:
     """Whether the swap pattern matches somewhere in ``lower``: a currency, at
     most 12 gap characters, a marker, whitespace and at most 12 more gap
@@ -289,6 +302,10 @@ INTENT_RULES: Final[tuple[IntentRule, ...]] = (
     IntentRule("request-question", "buy", "有卖叶子的吗 / anyone selling cvv?", _request_question),
     IntentRule("buy-outweighs-sell", "buy", "求购 四件套 / WTB fresh logs", _buy_outweighs_sell),
 )
+
+
+# _lead's readable form: how many characters this matches at the start.
+PLAIN_LEAD: Final = re.compile(r"^[\s\W_]{0,6}")
 
 
 def _lead(text: str) -> int:

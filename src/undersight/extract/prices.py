@@ -45,6 +45,8 @@ _DIGITISH: Final = re.compile(rf"[\d{_CN_DIGITS}]")
 # A run of digits, maybe after a decimal point: ``\.?[digits]+``, written to
 # start with one character class (so the engine skips to those characters);
 # a lone point is refused by the lookbehind.
+# The readable form of _DIGIT_RUN (the same matches; a test holds them together).
+PLAIN_DIGIT_RUN: Final = re.compile(rf"\.?[\d{_CN_DIGITS}]+")
 _DIGIT_RUN: Final = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
 _RANGE_SEP: Final = r"(?=[-~～—–到至t])(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END: Final = re.compile(r"[。！？!?;；\n|•]")
@@ -181,6 +183,11 @@ _NON_DIGIT: Final = re.compile(r"\D")
 _YEAR_AFTER: Final = re.compile(r"[年届级款/.\-]|\s?[-~到]\s?(?:19|20)\d\d")
 _DIGIT_OR_CLAUSE: Final = re.compile(r"[\d。!?;；\n]")
 _NUMBER_RE: Final = re.compile(NUMBER)
+# The readable form of _ARABIC_MULT's "number (multiplier)?": "number
+# multiplier | number" (the same matches in the same order; a test holds them).
+PLAIN_ARABIC_MULT: Final = (
+    rf"(?:{_ARABIC})(?:[kwm](?![a-z])|[百千万亿])(?:\d(?![\d.,]))?|(?:{_ARABIC})"
+)
 _PERIOD_LABEL_AFTER: Final = re.compile(r"\s{0,2}[:：]?\s{0,2}[\d$¥€£]")
 _LIFETIME_BREAK: Final = re.compile(r"\d|[,;。，；\n]")
 _SLASH_UNIT: Final = re.compile(r"\s?/\s?(?P<u>[a-z\u4e00-\u9fff]{1,6})")

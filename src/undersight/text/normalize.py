@@ -27,6 +27,14 @@ _INVISIBLE: Final = (
 # Entities and invisible characters: the only steps that change length. An
 # entity, an invisible character, or a space between two Chinese characters;
 # written to start with one character class, so the engine skips to those.
+# The readable form of _SLOW_PATH (the same matches; a test holds them together).
+PLAIN_SLOW_PATH: Final = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
+    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \u3000](?=[\u3400-\u4dbf\u4e00-\u9fff])"
+)
+
 _SLOW_PATH: Final = re.compile(
     rf"[&{_INVISIBLE} \u3000]"
     r"(?:(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
