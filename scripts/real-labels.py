@@ -50,6 +50,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", type=Path)
     parser.add_argument("--real", type=Path, default=Path("../shared/data/real"))
+    parser.add_argument(
+        "--all-to",
+        metavar="FOLDER",
+        help="write every label to tests/data/real/FOLDER (a fresh held-out set), no split",
+    )
     args = parser.parse_args()
     texts = index(args.real)
     by_corpus: dict[str, list[dict]] = defaultdict(list)
@@ -67,6 +72,14 @@ def main() -> None:
                 by_corpus[label["corpus"]].append(label)
     for corpus, labels in sorted(by_corpus.items()):
         labels.sort(key=lambda r: r["key"])
+        if args.all_to:
+            folder = OUT / args.all_to
+            folder.mkdir(parents=True, exist_ok=True)
+            with (folder / f"{corpus}.jsonl").open("w", encoding="utf-8") as fh:
+                for r in labels:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            print(f"{args.all_to}/{corpus}.jsonl: {len(labels)}")
+            continue
         rng = random.Random(f"heldout:{corpus}")
         heldout = set(rng.sample(range(len(labels)), len(labels) // 3))
         for split in ("dev", "heldout"):

@@ -43,6 +43,10 @@ TELEGRAM_LINK: Final = re.compile(
     r"(?!joinchat|addlist/|addstickers/|\+|s/|c/)"
     r"@?([a-z][a-z0-9_]{3,31})(?![a-z0-9_])"
 )
+# "name.t.me": a channel's own subdomain
+TELEGRAM_SUBDOMAIN: Final = re.compile(
+    r"(?<![a-z0-9._/@-])(?:https?://)?([a-z][a-z0-9_]{3,31})\.t\.me(?![a-z0-9.-])/?"
+)
 EMAIL: Final = re.compile(
     rf"(?<![a-z0-9._%+-])([a-z0-9][a-z0-9._%+-]{{0,63}})\s?(?:@|\[@\]|\(@\)|\[at\]|\(at\))\s?"
     rf"({_LABEL}(?:{DOT}{_LABEL}){{0,6}}{DOT}[a-z]{{2,24}})(?![a-z0-9-])"
@@ -365,6 +369,9 @@ class _Collector:
 
 
 def _strip_trailing(text: str, start: int, end: int) -> int:
+    bbcode = text.find("[/", start, end)  # "...png[/COLOR]": forum markup after a link
+    if bbcode > start:
+        end = bbcode
     while end > start and text[end - 1] in _TRAILING:
         if text[end - 1] == ")" and text[start:end].count("(") >= text[start:end].count(")"):
             break
@@ -379,6 +386,10 @@ def _links(norm: Normalized, c: _Collector) -> None:
     if "me/" in lower or "dog/" in lower:
         for m in TELEGRAM_LINK.finditer(lower):
             c.add("telegram", m.group(1), m.start(), m.end())
+    if ".t.me" in lower:
+        for m in TELEGRAM_SUBDOMAIN.finditer(lower):
+            if c.free(m.start(), m.end()):
+                c.add("telegram", m.group(1), m.start(), m.end())
     urls: Iterable[re.Match[str]]
     if "//" not in lower and "www" not in lower:
         urls = ()

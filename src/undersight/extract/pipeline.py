@@ -275,12 +275,8 @@ class Extractor:
             confidence = round(p_offer, 3)
             top, category_confidence = _combine_categories(top, chosen, model, logits, denied)
 
-        if len(top) > 1 and "other" in top:
-            # "other" is an offer that fits no category: not beside one that fits
-            at = top.index("other")
-            top = top[:at] + top[at + 1 :]
-            if category_confidence:
-                category_confidence = category_confidence[:at] + category_confidence[at + 1 :]
+        if len(top) > 1:
+            top, category_confidence = _drop_implied(top, category_confidence, lower)
         if intent == "exchange" and "money_laundering" not in top:
             top = ["money_laundering", *top]  # currency exchange and OTC
             if category_confidence:
@@ -397,6 +393,33 @@ class Extractor:
         if "mobile" in seen and ("android" in seen or "ios" in seen):
             del seen["mobile"]
         return tuple(seen.values())
+
+
+# Words that say a message sells data (a list, a dump, records).
+_DATA_WORDS: Final = re.compile(
+    r"数据|库|名单|信息|资料|客户|会员|database|leads|records|\bdb\b|dump|combo"
+)
+# What a data listing's other categories usually name: whose data it is
+# ("博彩客户数据" is gambling customers' data, not gambling; "身份证" records
+# are not fake documents; "手机号" a column, not SIM cards).
+_SUBJECTS_OF_DATA: Final = frozenset({"gambling", "fraud", "phone_numbers"})
+
+
+def _drop_implied(
+    top: list[str], confidence: tuple[float, ...], lower: str
+) -> tuple[list[str], tuple[float, ...]]:
+    """Categories that describe rather than sell: "other" beside a category
+    that fits (it means "fits none"; a course on an other topic keeps it),
+    and, in a data listing, the subjects of the data."""
+    drop: set[str] = set()
+    if "other" in top and "tutorials" not in top:
+        drop.add("other")
+    if "stolen_data" in top and _DATA_WORDS.search(lower) is not None:
+        drop.update(c for c in top if c in _SUBJECTS_OF_DATA)
+    if not drop:
+        return top, confidence
+    kept = [i for i, c in enumerate(top) if c not in drop]
+    return [top[i] for i in kept], tuple(confidence[i] for i in kept if i < len(confidence))
 
 
 def _combine_categories(
