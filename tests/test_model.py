@@ -147,3 +147,11 @@ def test_explain_names_the_rule_or_model_output_behind_each_field():
     plain = run("extract", "--explain", "--no-model", stdin=lines).stdout
     assert "decided by the lexicon" in plain and "rule request-question" in plain
     assert "model " not in plain.replace("--no-model", "")
+
+
+def test_a_question_for_a_known_product_is_a_buy_request_with_the_model():
+    ex = Extractor(cache_size=0, model=model_choice())
+    e = ex.extract("问 大佬 有没有 卖 春药 的")  # a real TUMCC line
+    assert e.offer and e.intent == "buy" and "drugs" in e.category_ids
+    assert 0.5 <= e.confidence <= 1.0
+    assert not ex.extract("有没有人知道这个群为什么被封").offer  # a question, no product

@@ -240,7 +240,10 @@ class Extractor:
             ceiling = model.offer_ceiling(
                 model.offer_logit(rows, dense), dense, could_state_price(lower)
             )
-            if ceiling < THRESHOLD:
+            # rule request-question: asking who sells a product the lexicon
+            # knows ("问 大佬 有没有 卖 春药 的") is a buy request
+            asks_for = cues.request and bool(scores)
+            if ceiling < THRESHOLD and not asks_for:
                 return extraction(
                     False, None, (), (), (), contacts, cues.evidence, round(1.0 - ceiling, 3)
                 )
@@ -266,13 +269,13 @@ class Extractor:
                 if structured:
                     model.add_feature(logits, STRUCTURED_INDEX)
             p_offer, intent, chosen = model.decide(logits)
-            if p_offer < THRESHOLD:
+            if p_offer < THRESHOLD and not asks_for:
                 return extraction(
                     False, None, (), (), (), contacts, cues.evidence, round(1.0 - p_offer, 3)
                 )
             if cues.request:
                 intent = "buy"  # rule request-question: "有卖叶子的吗" asks for a seller
-            confidence = round(p_offer, 3)
+            confidence = round(max(p_offer, THRESHOLD), 3)
             top, category_confidence = _combine_categories(top, chosen, model, logits, denied)
 
         if len(top) > 1:
