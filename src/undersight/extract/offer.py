@@ -237,6 +237,10 @@ class CueScore:
         prices need not be looked for (the score only grows with a price)."""
         return self._offer(self._score(True, True), True)
 
+    def score(self, has_price: bool, structured_price: bool) -> float:
+        """The lexicon's offer score given the price evidence (offer at 1.8)."""
+        return self._score(has_price, structured_price)
+
     def _score(self, has_price: bool, structured_price: bool) -> float:
         return (
             self.signals
