@@ -25,9 +25,13 @@ def _counts_table(title: str, key: str, counts: dict[str, Counts]) -> Table:
 def groups_table(reports: dict[str, Report]) -> Table:
     """One row per corpus or written file, and one per kind (written, real)."""
     table = Table(title="Per corpus: written sets vs real corpora")
-    columns = ("set", "n", "offer F1", "intent", "cat. macro-F1", "prices F1", "contacts F1")
+    columns = ("set", "n", "offer", "intent", "cats", "prices", "contacts")
     for col in columns:
-        table.add_column(col, justify="left" if col == "set" else "right")
+        if col == "set":
+            table.add_column(col, justify="left", no_wrap=True, min_width=22)
+        else:
+            table.add_column(col, justify="right")
+    table.caption = "offer, cats (categories, macro), prices, contacts: F1; intent: accuracy"
     for name, r in reports.items():
         intent = r.summary()["intent_accuracy"]
         table.add_row(
