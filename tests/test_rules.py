@@ -136,3 +136,18 @@ def test_every_bare_rule_decides_its_own_example():
 )
 def test_real_contact_forms(text, expected):
     assert [(c.type, c.value) for c in LEXICON.extract(text).contacts] == expected
+
+
+def test_every_refusing_rule_fires_on_its_example():
+    """Each rule that refuses a number (NOT_PRICE_RULES, CURRENCY_RULES) is
+    the one that refuses a number of its own example."""
+    from undersight.extract.prices import CURRENCY_RULES, NOT_PRICE_RULES
+    from undersight.text.normalize import normalize
+
+    for rule in (*NOT_PRICE_RULES, *CURRENCY_RULES):
+        norm = normalize(rule.example)
+        chinese = any("\u4e00" <= ch <= "\u9fff" for ch in rule.example)
+        trace: list[tuple[int, int, str]] = []
+        vocab = LEXICON.matcher.scan(norm.lower)[3]
+        LEXICON.prices.find(norm, chinese, vocab, None, (), trace)
+        assert rule.name in {name for _, _, name in trace}, (rule.name, trace)

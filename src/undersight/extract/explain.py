@@ -22,6 +22,10 @@ def _quote(text: str, span: tuple[int, int]) -> str:
     return f'"{piece[:40]}" [{span[0]},{span[1]})'
 
 
+# Refused numbers listed at most (a price list can hold hundreds).
+_MOST_REFUSED = 12
+
+
 def explain(
     ex: Extractor, text: str, date: dt.date | dt.datetime | str | None = None
 ) -> tuple[Extraction, list[str]]:
@@ -32,6 +36,14 @@ def explain(
     vocab_hits, masked = r.vocab_hits, r.contact_spans
     scores, first_hit, listing, cues = r.scores, r.first_hit, r.listing, r.cues
     lines: list[str] = []
+    trace: list[tuple[int, int, str]] = []
+    top = ex._ranked_categories(scores)
+    unit = CATEGORY_UNITS.get(top[0]) if top else None
+    accepted = {
+        norm.to_original(f.start, f.end): f.rule
+        for f in ex.prices.find(norm, chinese, vocab_hits, unit, masked, trace)
+    }
+    refused = {norm.to_original(a, b): rule for a, b, rule in trace}
 
     cue_words = (
         ", ".join(f"{e.label} {_quote(text, e.span)}" for e in cues.evidence) or "no cue words"
@@ -98,31 +110,17 @@ def explain(
             p = confidences.get(cat.label)
             lines.append(f"  category  {cat.label} - {how}" + (f", p={p}" if p is not None else ""))
         for p in result.prices:
-            rule = _price_rule(ex, norm, chinese, vocab_hits, masked, p.span, text)
             extra = "".join(
                 f" {k}={v}"
                 for k, v in (("quantity", p.quantity), ("unit", p.unit), ("period", p.period))
                 if v is not None
             )
             lines.append(
-                f"  price     {p.amount:g} {p.currency}{extra} {_quote(text, p.span)} - rule {rule}"
+                f"  price     {p.amount:g} {p.currency}{extra} {_quote(text, p.span)}"
+                f" - rule {accepted.get(p.span, 'currency-word')}"
             )
+    for start, end in sorted(refused)[:_MOST_REFUSED]:
+        lines.append(f"  no price  {_quote(text, (start, end))} - rule {refused[(start, end)]}")
     for c in result.contacts:
         lines.append(f"  contact   {c.type} {c.value} {_quote(text, c.span)}")
     return result, lines
-
-
-def _price_rule(
-    ex: Extractor,
-    norm: object,
-    chinese: bool,
-    vocab_hits: list,
-    masked: tuple[tuple[int, int], ...],
-    span: tuple[int, int],
-    text: str,
-) -> str:
-    """The rule that accepted the price at ``span`` (original offsets)."""
-    for found in ex.prices.find(norm, chinese, vocab_hits, None, masked):  # type: ignore[arg-type]
-        if norm.to_original(found.start, found.end) == span:  # type: ignore[attr-defined]
-            return found.rule
-    return "currency-word"

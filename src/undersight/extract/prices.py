@@ -378,6 +378,7 @@ class _Context:
         "periods",
         "price_word_ends",
         "text",
+        "trace",
         "unit_nouns",
     )
 
@@ -434,6 +435,8 @@ class _Context:
         self.currency_word: bool | None = None  # computed when first needed
         self.has_mei = "每" in text
         self.last_rule = ""  # the rule that decided the last bare number (--explain)
+        # (start, end, rule) of each candidate a rule said is no price, when asked
+        self.trace: list[tuple[int, int, str]] | None = None
         # where a listing's own price line starts (-1: not a listing)
         lone = listing_price_line(text) if "\n" in text else None
         self.listing_at = lone.start() if lone is not None else -1
@@ -510,12 +513,15 @@ class PriceFinder:
         vocab: list[Hit],
         category_unit: str | None,
         masked: tuple[tuple[int, int], ...] = (),
+        trace: list[tuple[int, int, str]] | None = None,
     ) -> list[FoundPrice]:
-        """Every price in the message, in order of appearance."""
+        """Every price in the message, in order of appearance; ``trace``, when
+        given, receives (start, end, rule) of each candidate a rule refused."""
         text = norm.lower
         if _DIGITISH.search(text) is None:
             return []
         ctx = _Context(text, chinese, vocab, masked, category_unit)
+        ctx.trace = trace
         out: list[FoundPrice] = []
         prev_end = 0
         pos = 0
@@ -636,61 +642,31 @@ class PriceFinder:
             else:
                 # not a range ("2019 — $8", a date): judge the second part on its own
                 return None, m.start("pre2") if pre2 else m.start("num2")
-        if suf is not None:
-            if suf in ("分", "分钱") and not _CENTS_AFTER.match(text[end : end + 2]):
-                return None, None  # "10分钟", "90分": minutes and points, not cents
-            tenths = (
-                _TENTHS_AFTER.match(text, end) if suf in ("块", "元") and not raw_num2 else None
-            )
-            if tenths:
+        if suf in ("块", "元") and not raw_num2:
+            tenths = _TENTHS_AFTER.match(text, end)
+            if tenths:  # "一块五": the digit after 块 is the tenths
                 digit = tenths.group(1)
                 amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
                 end = tenths.end()
-            if (
-                suf in ("块", "米")
-                and not suf1
-                and raw_num in ("一", "两", "二")
-                and not text.startswith("钱", end)
-            ):
-                if _CJK_CHAR.match(text[end : end + 1]) and not _ONE_OR_EACH.match(
-                    text[end : end + 1]
-                ):
-                    return None, None  # "一块板子": a piece, not a yuan
-        if suf == "角" and raw_num in _CN_LONE and not _MONEY_NEXT.match(text, end):
-            return None, None  # "三角 埋包": a triangle (金三角 with its 金 cut), not 0.3 yuan
-        if (suf == "米" or suf1 == "米") and (
-            _RADIUS_BEFORE.search(text[max(0, start - 8) : start])
-            or _METRES_AFTER.match(text[num_end + 1 : num_end + 16])
-        ):
-            return None, None  # metres, not money
-        if suf == "u" and not ctx.chinese and text[m.start("suf") - 1 : m.start("suf")].isspace():
-            return None, None
-        if end < len(text):
-            c = text[end]
-            if not suf and c.isascii() and c.isalnum():
-                return None, None  # part of a longer token: "btc 1A1zP1...", "v2ray"
-            if c == "=" or c == "档" or (c.isspace() and text[end + 1 : end + 2] == "="):
-                return None, None  # "1U = 7.25元": a rate's unit; "10元档": a tier
-            if (c in _NOT_PRICE_AFTER_FIRST or c.isspace()) and _NOT_PRICE_AFTER.match(text, end):
-                return None, None  # "$1,000 deposit"
-        if ctx.not_price_ends and self._blocked(start, ctx):
-            return None, None
-        if raw_num in _IDIOM_NUMERALS and _idiom_at(text, start, end):
-            return None, None  # rule "place-name-or-idiom": 金三角, 长三角, 一条龙
+        c = _Candidate(self, m, ctx, start, end, num_end, raw_num, pre, suf1, suf, currency)
+        for rule in NOT_PRICE_RULES:
+            if rule.applies(c):
+                if ctx.trace is not None:
+                    ctx.trace.append((start, end, rule.name))
+                return None, None
         explicit_currency = currency is not None
         bare_rule = "currency-word"
         if currency is not None:
-            if (
-                not suf
-                and _starts_with(text, end, self._classifier_first)
-                and self.classifier_after.match(text, end)
-            ):
-                return None, None  # "BTC 2个": counts coins
-            if not pre and raw_num[-1] == "m":
-                return None, None
+            for rule in CURRENCY_RULES:
+                if rule.applies(c):
+                    if ctx.trace is not None:
+                        ctx.trace.append((start, end, rule.name))
+                    return None, None
         else:
             rule = self._bare_is_price(m, raw_num, amount, ctx, prev_end, end)
             if rule is None:
+                if ctx.trace is not None:
+                    ctx.trace.append((start, end, ctx.last_rule))
                 return None, None
             bare_rule = rule
             currency = _inherited_currency(ctx, start) or ("CNY" if ctx.chinese else "USD")
@@ -1025,6 +1001,166 @@ def _time_to_period(raw: str, unit_word: str) -> str | None:
     return None
 
 
+class PriceRule(NamedTuple):
+    """One named decision: when ``applies``, the candidate is a price or not."""
+
+    name: str
+    price: bool
+    example: str
+    applies: Callable[..., bool]
+
+
+# -- every candidate: rules that say a number with its words is no price -----
+# Applied in order after the number is read (a currency word or not); the
+# first that applies refuses it.
+
+
+class _Candidate:
+    """A number read with its currency words, for the rules below."""
+
+    __slots__ = (
+        "ctx",
+        "currency",
+        "end",
+        "finder",
+        "m",
+        "num_end",
+        "pre",
+        "raw_num",
+        "start",
+        "suf",
+        "suf1",
+        "text",
+    )
+
+    def __init__(
+        self,
+        finder: PriceFinder,
+        m: re.Match[str],
+        ctx: _Context,
+        start: int,
+        end: int,
+        num_end: int,
+        raw_num: str,
+        pre: str | None,
+        suf1: str | None,
+        suf: str | None,
+        currency: str | None,
+    ) -> None:
+        self.finder = finder
+        self.m = m
+        self.ctx = ctx
+        self.text = ctx.text
+        self.start = start
+        self.end = end
+        self.num_end = num_end
+        self.raw_num = raw_num
+        self.pre = pre
+        self.suf1 = suf1
+        self.suf = suf
+        self.currency = currency
+
+
+def _cents_are_minutes(c: _Candidate) -> bool:
+    return c.suf in ("分", "分钱") and not _CENTS_AFTER.match(c.text[c.end : c.end + 2])
+
+
+def _a_piece_not_a_yuan(c: _Candidate) -> bool:
+    text, end = c.text, c.end
+    return (
+        c.suf in ("块", "米")
+        and not c.suf1
+        and c.raw_num in ("一", "两", "二")
+        and not text.startswith("钱", end)
+        and _CJK_CHAR.match(text[end : end + 1]) is not None
+        and not _ONE_OR_EACH.match(text[end : end + 1])
+    )
+
+
+def _a_triangle(c: _Candidate) -> bool:
+    return c.suf == "角" and c.raw_num in _CN_LONE and not _MONEY_NEXT.match(c.text, c.end)
+
+
+def _metres(c: _Candidate) -> bool:
+    text, start, num_end = c.text, c.start, c.num_end
+    return (c.suf == "米" or c.suf1 == "米") and bool(
+        _RADIUS_BEFORE.search(text[max(0, start - 8) : start])
+        or _METRES_AFTER.match(text[num_end + 1 : num_end + 16])
+    )
+
+
+def _u_after_a_space(c: _Candidate) -> bool:
+    if c.suf != "u" or c.ctx.chinese:
+        return False
+    at = c.m.start("suf")
+    return c.text[at - 1 : at].isspace()
+
+
+def _part_of_a_token(c: _Candidate) -> bool:
+    if c.end >= len(c.text) or c.suf:
+        return False
+    ch = c.text[c.end]
+    return ch.isascii() and ch.isalnum()
+
+
+def _a_rate_or_a_tier(c: _Candidate) -> bool:
+    text, end = c.text, c.end
+    if end >= len(text):
+        return False
+    ch = text[end]
+    return ch == "=" or ch == "档" or (ch.isspace() and text[end + 1 : end + 2] == "=")
+
+
+def _not_for_sale_after(c: _Candidate) -> bool:
+    text, end = c.text, c.end
+    if end >= len(text):
+        return False
+    ch = text[end]
+    return (ch in _NOT_PRICE_AFTER_FIRST or ch.isspace()) and bool(
+        _NOT_PRICE_AFTER.match(text, end)
+    )
+
+
+def _not_for_sale_before(c: _Candidate) -> bool:
+    return bool(c.ctx.not_price_ends) and c.finder._blocked(c.start, c.ctx)
+
+
+def _place_name_or_idiom(c: _Candidate) -> bool:
+    return c.raw_num in _IDIOM_NUMERALS and _idiom_at(c.text, c.start, c.end)
+
+
+def _counts_coins(c: _Candidate) -> bool:
+    f = c.finder
+    return (
+        not c.suf
+        and _starts_with(c.text, c.end, f._classifier_first)
+        and f.classifier_after.match(c.text, c.end) is not None
+    )
+
+
+def _millions_without_a_sign(c: _Candidate) -> bool:
+    return not c.pre and c.raw_num[-1] == "m"
+
+
+NOT_PRICE_RULES: Final[tuple[PriceRule, ...]] = (
+    PriceRule("cents-are-minutes", False, "等10分钟 考了90分", _cents_are_minutes),
+    PriceRule("a-piece-not-a-yuan", False, "一块板子", _a_piece_not_a_yuan),
+    PriceRule("a-triangle", False, "三角 埋包", _a_triangle),
+    PriceRule("metres", False, "覆盖半径500米", _metres),
+    PriceRule("u-after-a-space", False, "got 5 u", _u_after_a_space),
+    PriceRule("part-of-a-token", False, "btc 1a1zp1", _part_of_a_token),
+    PriceRule("a-rate-or-a-tier", False, "1u = 7.25元 10元档", _a_rate_or_a_tier),
+    PriceRule("not-for-sale-after", False, "$1,000 deposit", _not_for_sale_after),
+    PriceRule("not-for-sale-before", False, "价值800元 被骗了500元", _not_for_sale_before),
+    PriceRule("place-name-or-idiom", False, "长三角 一条龙", _place_name_or_idiom),
+)
+# For an amount with a currency word, then.
+CURRENCY_RULES: Final[tuple[PriceRule, ...]] = (
+    PriceRule("counts-coins", False, "btc 2个", _counts_coins),
+    PriceRule("millions-without-a-sign", False, "5m usdt", _millions_without_a_sign),
+)
+
+
 # -- bare numbers: an ordered list of named rules ---------------------------------
 # A number without a currency word is a price only with evidence. Each rule
 # names itself, says what it decides when it applies and holds the example that
@@ -1075,15 +1211,6 @@ class _Bare:
         self.min_marker = bool(
             "起" in self.text[end : end + 2] and _MIN_MARKER.match(self.text, end)
         )
-
-
-class PriceRule(NamedTuple):
-    """One named decision: when ``applies``, the candidate is a price or not."""
-
-    name: str
-    price: bool
-    example: str
-    applies: Callable[[_Bare], bool]
 
 
 def _million_suffix(c: _Bare) -> bool:
