@@ -649,19 +649,13 @@ class PriceFinder:
                 amount += (_CN_TENTHS.get(digit) or int(digit)) / 10 * factor
                 end = tenths.end()
         c = _Candidate(self, m, ctx, start, end, num_end, raw_num, pre, suf1, suf, currency)
-        for rule in NOT_PRICE_RULES:
-            if rule.applies(c):
-                if ctx.trace is not None:
-                    ctx.trace.append((start, end, rule.name))
-                return None, None
+        if _refused(NOT_PRICE_RULES, c):
+            return None, None
         explicit_currency = currency is not None
         bare_rule = "currency-word"
         if currency is not None:
-            for rule in CURRENCY_RULES:
-                if rule.applies(c):
-                    if ctx.trace is not None:
-                        ctx.trace.append((start, end, rule.name))
-                    return None, None
+            if _refused(CURRENCY_RULES, c):
+                return None, None
         else:
             rule = self._bare_is_price(m, raw_num, amount, ctx, prev_end, end)
             if rule is None:
@@ -1059,6 +1053,17 @@ class _Candidate:
         self.suf1 = suf1
         self.suf = suf
         self.currency = currency
+
+
+def _refused(rules: tuple[PriceRule, ...], c: _Candidate) -> bool:
+    """Whether one of ``rules`` refuses the candidate (noted in the trace)."""
+    for refusal in rules:
+        if refusal.applies(c):
+            trace = c.ctx.trace
+            if trace is not None:
+                trace.append((c.start, c.end, refusal.name))
+            return True
+    return False
 
 
 def _cents_are_minutes(c: _Candidate) -> bool:
