@@ -19,11 +19,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from undersight.corpora import index, text_hash
+from undersight.extract.contacts import CASELESS_TYPES
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "real"
 FIELDS = ("offer", "intent", "categories", "platforms", "prices", "contacts")
 PRICE_FIELDS = ("amount", "amount_max", "currency", "quantity", "unit", "period")
-CASELESS = {"email", "telegram", "jabber", "domain", "skype", "wickr", "potato"}
 
 
 def clean(label: dict) -> dict:
@@ -35,7 +35,7 @@ def clean(label: dict) -> dict:
     contacts, seen = [], set()
     for c in out["contacts"]:
         value = c["value"].strip()
-        if c["type"] in CASELESS:
+        if c["type"] in CASELESS_TYPES:
             value = value.lower().lstrip("@")
         if (c["type"], value) not in seen:
             seen.add((c["type"], value))

@@ -108,7 +108,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = Classifier(args.out)
     print(f"{args.out}: {model.size} n-grams, trained on {len(gold)} messages")
     if args.check:
-        check = load_gold(args.check, real_root=args.real)
+        try:
+            check = load_gold(args.check, real_root=args.real)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
         for name, ex in (("lexicon", Extractor(cache_size=0)), ("model", Extractor(model=model))):
             r = score(check, ex)
             print(

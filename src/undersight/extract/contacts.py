@@ -203,7 +203,10 @@ _DOT_HIT: Final = re.compile(
     r"|\((?<=[a-z0-9_-]\()(?:\.\)|dot\))|\{(?<=[a-z0-9_-]\{)\.\})[a-z0-9]"
 )
 _START_END: Final = itemgetter(0, 1)
-_CASELESS: Final = frozenset({"email", "domain", "telegram", "jabber", "skype", "wickr", "potato"})
+# Contact types whose values are compared without case (and written lower-case).
+CASELESS_TYPES: Final = frozenset(
+    {"email", "domain", "telegram", "jabber", "skype", "wickr", "potato"}
+)
 _INF: Final = float("inf")
 
 
@@ -360,7 +363,7 @@ class _Collector:
         seen: set[tuple[str, str]] = set()
         out: list[Contact] = []
         for start, end, kind, value in sorted(self.found, key=_START_END):
-            key = (kind, value.lower() if kind in _CASELESS else value)
+            key = (kind, value.lower() if kind in CASELESS_TYPES else value)
             if key in seen:
                 continue
             seen.add(key)

@@ -13,7 +13,7 @@ import datetime as dt
 
 from undersight.extract.pipeline import CATEGORY_UNITS, Extractor
 from undersight.learn.classifier import THRESHOLD
-from undersight.learn.features import PRICE_INDEX, STRUCTURED_INDEX, dense_features
+from undersight.learn.features import PRICE_INDEX, STRUCTURED_INDEX
 from undersight.model import Extraction
 
 
@@ -39,10 +39,8 @@ def explain(
     trace: list[tuple[int, int, str]] = []
     top = ex._ranked_categories(scores)
     unit = CATEGORY_UNITS.get(top[0]) if top else None
-    accepted = {
-        norm.to_original(f.start, f.end): f.rule
-        for f in ex.prices.find(norm, chinese, vocab_hits, unit, masked, trace)
-    }
+    found = ex.prices.find(norm, chinese, vocab_hits, unit, masked, trace)
+    accepted = {norm.to_original(f.start, f.end): f.rule for f in found}
     refused = {norm.to_original(a, b): rule for a, b, rule in trace}
 
     cue_words = (
@@ -57,24 +55,11 @@ def explain(
     lines.append(
         "  lexicon   "
         + (f"offer, intent {lexicon_says}" if lexicon_says else "not an offer")
-        + f" (score {cues._score(bool(result.prices), False):.2f}, needs 1.80)"
+        + f" (score {cues.score(bool(result.prices), False):.2f}, needs 1.80)"
     )
     model = ex.model
     if model is not None:
-        top = ex._ranked_categories(scores)
-        unit = CATEGORY_UNITS.get(top[0]) if top else None
-        found = ex.prices.find(norm, chinese, vocab_hits, unit, masked)
-        dense = dense_features(
-            cues.totals,
-            scores,
-            False,
-            False,
-            bool(result.contacts),
-            chinese,
-            len(lower),
-            cues.request,
-            listing,
-        )
+        dense = r.dense(False, False)
         logits = model.logits(model.rows(lower), dense)
         if found:
             model.add_feature(logits, PRICE_INDEX)

@@ -362,7 +362,9 @@ def score_cues(
 
     totals["exchange"] += _swap_bonus(lower)
     best_category = max(category_scores.values(), default=0.0)
-    if request is None:
-        request = _REQUEST_QUESTION.search(lower) is not None
-    asks = request and _ASKS.search(lower) is not None and _SALES_PITCH.search(lower) is None
+    asks = False
+    if _ASKS.search(lower) is not None:  # only a question can be a request
+        if request is None:
+            request = _REQUEST_QUESTION.search(lower) is not None
+        asks = request and _SALES_PITCH.search(lower) is None
     return CueScore(totals, tuple(evidence), best_category, has_contact, asks)

@@ -127,6 +127,21 @@ class Reading:
         self.listing = listing
         self.cues = cues
 
+    def dense(self, has_price: bool, structured: bool) -> list[float]:
+        """The lexicon's signals as the model sees them, given the price evidence."""
+        cues = self.cues
+        return dense_features(
+            cues.totals,
+            self.scores,
+            has_price,
+            structured,
+            bool(self.contacts),
+            self.chinese,
+            len(self.lower),
+            cues.request,
+            self.listing,
+        )
+
 
 class Extractor:
     """A compiled lexicon; call :meth:`extract` on messages."""
@@ -217,25 +232,14 @@ class Extractor:
         contacts, contact_spans = r.contacts, r.contact_spans
         platform_hits, vocab_hits = r.platform_hits, r.vocab_hits
         scores, first_hit, denied = r.scores, r.first_hit, r.denied
-        listing, cues = r.listing, r.cues
+        cues = r.cues
         model = self.model
         rows: list[int] = []
         if model is None:
             if not cues.could_be_offer():
                 return extraction(False, None, (), (), (), contacts, cues.evidence)
-            top = self._ranked_categories(scores)
         else:
-            dense = dense_features(
-                cues.totals,
-                scores,
-                False,
-                False,
-                bool(contacts),
-                chinese,
-                len(lower),
-                cues.request,
-                listing,
-            )
+            dense = r.dense(False, False)
             rows = model.rows(lower)
             ceiling = model.offer_ceiling(
                 model.offer_logit(rows, dense), dense, could_state_price(lower)
@@ -247,7 +251,7 @@ class Extractor:
                 return extraction(
                     False, None, (), (), (), contacts, cues.evidence, round(1.0 - ceiling, 3)
                 )
-            top = self._ranked_categories(scores)
+        top = self._ranked_categories(scores)
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(norm, chinese, vocab_hits, unit, contact_spans)
 
@@ -333,18 +337,7 @@ class Extractor:
         unit = CATEGORY_UNITS.get(top[0]) if top else None
         found = self.prices.find(r.norm, r.chinese, r.vocab_hits, unit, r.contact_spans)
         structured = any(p.quantity or p.period for p in found)
-        dense = dense_features(
-            r.cues.totals,
-            r.scores,
-            bool(found),
-            structured,
-            bool(r.contacts),
-            r.chinese,
-            len(r.lower),
-            r.cues.request,
-            r.listing,
-        )
-        return r.lower, dense
+        return r.lower, r.dense(bool(found), structured)
 
     def read(self, text: str) -> Reading:
         """The stages every decision starts from: normalization, contacts,

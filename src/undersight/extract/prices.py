@@ -45,9 +45,9 @@ _DIGITISH: Final = re.compile(rf"[\d{_CN_DIGITS}]")
 # A run of digits, maybe after a decimal point: ``\.?[digits]+``, written to
 # start with one character class (so the engine skips to those characters);
 # a lone point is refused by the lookbehind.
+_DIGIT_RUN: Final = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
 # The readable form of _DIGIT_RUN (the same matches; a test holds them together).
 PLAIN_DIGIT_RUN: Final = re.compile(rf"\.?[\d{_CN_DIGITS}]+")
-_DIGIT_RUN: Final = re.compile(rf"[.\d{_CN_DIGITS}][\d{_CN_DIGITS}]*(?<!\.)")
 _RANGE_SEP: Final = r"(?=[-~～—–到至t])(?:-|~|～|—|–|到|至|to(?=\s*[\d$¥€£]))"
 _CLAUSE_END: Final = re.compile(r"[。！？!?;；\n|•]")
 _SYMBOLS: Final = frozenset("$¥€£₽₿")
@@ -236,10 +236,9 @@ _IDIOM: Final = re.compile(
     "金三角|长三角|珠三角|三角洲|三角形|三角区|三角裤|一条龙|一条街|一条心|一条路|一块儿|一块去|一块玩"
 )
 _IDIOM_NUMERALS: Final = frozenset("一三")
-
-
+# A lone Chinese digit, and what follows a sub-unit price: the end, a space,
+# 钱, a per-unit marker, a digit ("三角 埋包" is a triangle, "三角钱" money).
 _CN_LONE: Final = frozenset("一二两三四五六七八九")
-# What follows a sub-unit price: the end, a space, 钱, a per-unit marker, a digit.
 _MONEY_NEXT: Final = re.compile(r"$|[\s钱一每/,，。!！\d]")
 
 
@@ -316,6 +315,7 @@ class FoundPrice:
         quantity: float | None,
         unit: str | None,
         period: str | None,
+        rule: str = "currency-word",
     ) -> None:
         self.start = start
         self.end = end
@@ -326,7 +326,7 @@ class FoundPrice:
         self.unit = unit
         self.period = period
         self.span = (start, end)
-        self.rule = "currency-word"  # what made it a price (--explain)
+        self.rule = rule  # what made it a price (--explain)
 
     def __repr__(self) -> str:
         return (
@@ -571,11 +571,19 @@ class PriceFinder:
                 number = parse_number(lone.group(1))
                 if number:
                     currency = "CNY" if chinese else "USD"
-                    found = FoundPrice(
-                        lone.start(1), lone.end(1), number, None, currency, None, None, None
+                    out.append(
+                        FoundPrice(
+                            lone.start(1),
+                            lone.end(1),
+                            number,
+                            None,
+                            currency,
+                            None,
+                            None,
+                            None,
+                            "listing-price",
+                        )
                     )
-                    found.rule = "listing-price"
-                    out.append(found)
         return out
 
     # -- one candidate --------------------------------------------------------
@@ -673,9 +681,10 @@ class PriceFinder:
             ctx.explicit.append((start, currency))
         quantity, unit = self._quantity(start, end, ctx, prev_end)
         period = self._period(start, end, ctx, prev_end)
-        found = FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period)
-        found.rule = bare_rule
-        return found, None
+        return (
+            FoundPrice(start, end, amount, amount_max, currency, quantity, unit, period, bare_rule),
+            None,
+        )
 
     def _counts_next(self, start: int, end: int, text: str) -> bool:
         """A bare number directly followed by a bare price is that price's quantity."""

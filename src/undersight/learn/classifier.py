@@ -3,8 +3,8 @@ n-gram vocabulary, a weight-row sum, logistic outputs.
 
 The model file (``.npz``) holds the vocabulary (``ngrams``), the weights of
 each n-gram and of each dense feature per output (``w_ngrams``, ``w_dense``),
-the biases, and the output names: ``offer``, ``intent:<id>`` (a softmax over
-intents) and ``category:<id>`` (one logistic output each). Deterministic: the
+the biases, and the output names: ``offer``, ``intent:<id>`` (one-vs-rest,
+the likeliest wins) and ``category:<id>`` (one logistic output each). Deterministic: the
 same model and text always give the same numbers.
 """
 
