@@ -50,7 +50,7 @@ $(SPARK_STAMP): $(STAMP) pyproject.toml
 	touch $@
 
 demo: $(STAMP) $(SYSTEM_STAMP)
-	$(BIN)/python -m undersight.demo
+	$(BIN)/undersight demo
 
 # The suite runs against a real PostgreSQL server on loopback, started here and
 # stopped after, whatever the outcome.

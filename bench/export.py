@@ -76,7 +76,7 @@ def store_name(size: int) -> str:
 def build_store(path: Path, size: int) -> float:
     """A DuckDB store of ``size`` offers, written directly; returns seconds."""
     from undersight.model import Contact, Evidence, Extraction, Message, Price
-    from undersight.store.base import open_store
+    from undersight.store import open_store
     from undersight.store.rows import Rows, message_rows
 
     started = time.monotonic()
@@ -193,7 +193,7 @@ def main(argv: list[str]) -> int:
         (size,) = sizes
         print(json.dumps(run_size(size, args.stores)), flush=True)
         return 0
-    from undersight.export.cli import MEMORY_LIMIT
+    from undersight.commands.export import MEMORY_LIMIT
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     runs = []

@@ -46,7 +46,7 @@ def report_timings(db: Path, out: Path) -> dict[str, object]:
         top_groups,
         top_sellers,
     )
-    from undersight.store.base import open_store
+    from undersight.store import open_store
 
     store = open_store(str(db))
     queries: dict[str, float] = {}
@@ -86,7 +86,7 @@ def synth_corpus(size: int, folder: Path, seed: int = 1) -> Path:
 
 
 def count_messages(db: str) -> int:
-    from undersight.store.base import open_store
+    from undersight.store import open_store
 
     store = open_store(db)
     try:

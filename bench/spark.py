@@ -34,7 +34,7 @@ LOCAL = (
 
 def write_corpus(n_messages: int, path: Path) -> int:
     """``n_messages`` generated messages as ``undersight extract`` JSONL input."""
-    from undersight.synth.cli import build_parser, params_from_args
+    from undersight.commands.synth import build_parser, params_from_args
     from undersight.synth.engine import generate
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,13 +12,12 @@ import networkx as nx
 import pytest
 
 from undersight.actors import build_personas, persona_profile
-from undersight.actors.cli import main as actors_cli
 from undersight.actors.graph import persona_graph, write_graph
 from undersight.cli import main as undersight_main
 from undersight.ingest.base import ReadReport
 from undersight.ingest.pipeline import ingest_messages
 from undersight.model import Message
-from undersight.store.base import open_store
+from undersight.store import open_store
 
 ADMIN_QQ = "1888866660"
 ADMIN_QUOTERS = [f"qq:90000{i:02d}" for i in range(8)]
@@ -219,17 +218,17 @@ def test_graph_files_load_back(market, result, tmp_path):
 def test_cli_prints_defanged_identifiers(market, result, capsys, tmp_path):
     db = market[1]
     pid = result.persona_of(MAIL_AUTHOR).persona_id
-    assert actors_cli(["actor", pid, "--db", db]) == 0
+    assert undersight_main(["actor", pid, "--db", db]) == 0
     out = capsys.readouterr().out
     assert "seller@evil-shop[.]com" in out and "seller@evil-shop.com" not in out
     graph = tmp_path / "g.gexf"
-    assert actors_cli(["actors", "--db", db, "--top", "5000", "--graph", str(graph)]) == 0
+    assert undersight_main(["actors", "--db", db, "--top", "5000", "--graph", str(graph)]) == 0
     out = capsys.readouterr().out
     assert "evil-shop.com" not in out
     assert "evil-shop[.]com" in out.replace("\n", "").replace("│", "").replace(" ", "")
     assert ADMIN_QQ in out  # reported among the identifiers not linked
     assert graph.exists()
-    assert actors_cli(["actor", "P-nosuchthing", "--db", db]) == 2
+    assert undersight_main(["actor", "P-nosuchthing", "--db", db]) == 2
 
 
 def _signature(url: str) -> tuple:

@@ -32,10 +32,10 @@ from undersight.analyze import (
     top_groups,
     top_sellers,
 )
-from undersight.analyze.cli import main as stats_main
 from undersight.analyze.market_size import chao, chapman, split_groups
+from undersight.cli import main as undersight
 from undersight.ingest.command import run_ingest
-from undersight.store.base import open_store
+from undersight.store import open_store
 from undersight.synth import generate, scenario
 from undersight.synth.params import expected_messages
 
@@ -359,8 +359,21 @@ def test_duckdb_and_postgresql_give_the_same_results(joining, store_url) -> None
 def test_stats_command(cn, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, _, db = cn
     out = tmp_path / "out"
-    code = stats_main(
-        ["--db", db, "--tz", CHINA, "--out", str(out), "--boot", "100", "prices", "market", "top"]
+    code = undersight(
+        [
+            "stats",
+            "--db",
+            db,
+            "--tz",
+            CHINA,
+            "--out",
+            str(out),
+            "--boot",
+            "100",
+            "prices",
+            "market",
+            "top",
+        ]
     )
     assert code == 0
     printed = capsys.readouterr().out
@@ -369,8 +382,9 @@ def test_stats_command(cn, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert files == ["market.csv", "prices.csv", "top_groups.csv", "top_sellers.csv"]
     assert len(pd.read_csv(out / "market.csv")) == 3
     assert (
-        stats_main(
+        undersight(
             [
+                "stats",
                 "--db",
                 db,
                 "--period",
@@ -385,6 +399,6 @@ def test_stats_command(cn, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         == 0
     )
     assert re.match(r"\d{4}-Q\d", str(pd.read_parquet(out / "activity.parquet")["period"][0]))
-    assert stats_main(["--db", str(tmp_path / "missing.duckdb"), "market"]) == 2
+    assert undersight(["stats", "--db", str(tmp_path / "missing.duckdb"), "market"]) == 2
     assert not (tmp_path / "missing.duckdb").exists()
     assert "no such store" in capsys.readouterr().err

@@ -13,11 +13,11 @@ import stix2
 from pymisp import MISPEvent
 from stix2validator import ValidationOptions, validate_string
 
-from undersight.export.cli import main as export_main
+from undersight.cli import main as undersight
 from undersight.export.misp import write_event
 from undersight.export.stix import write_bundle
 from undersight.export.tables import write_tables
-from undersight.store.base import open_store
+from undersight.store import open_store
 from undersight.store.rows import Rows
 
 HOSTILE = 'q"uo\'te\n\r\tnew\x00\x01\x1b[31m\u2028\ud7ff</script>{"x":1}\\'
@@ -301,26 +301,28 @@ def test_hostile_strings(tmp_path: Path) -> None:
 
 
 def test_csv_defangs_and_cli(store: str, tmp_path: Path, capsys) -> None:
-    assert export_main(["tables", "--db", store, "--out", str(tmp_path / "t")]) == 0
+    assert undersight(["export", "tables", "--db", store, "--out", str(tmp_path / "t")]) == 0
     with open(tmp_path / "t" / "contacts.csv", encoding="utf-8") as f:
         values = {row["value"] for row in csv.DictReader(f)}
     assert "hxxp://evil[.]example[.]com/x" in values
     assert "a@evil.com" not in values and "1.2.3.4" not in values
     assert (
-        export_main(["tables", "--db", store, "--out", str(tmp_path / "p"), "--format", "parquet"])
+        undersight(
+            ["export", "tables", "--db", store, "--out", str(tmp_path / "p"), "--format", "parquet"]
+        )
         == 0
     )
     import pyarrow.parquet as pq
 
     assert "a@evil.com" in pq.read_table(tmp_path / "p" / "contacts.parquet")["value"].to_pylist()
     capsys.readouterr()
-    assert export_main(["stix", "--db", store]) == 0
+    assert undersight(["export", "stix", "--db", store]) == 0
     _check_stix(capsys.readouterr().out)
-    assert export_main(["misp", "--db", store, "--since", "2013-05-02"]) == 0
+    assert undersight(["export", "misp", "--db", store, "--since", "2013-05-02"]) == 0
     event = MISPEvent()
     event.load(capsys.readouterr().out)
     assert sum(o.name == "chat-message" for o in event.objects) == 1
-    assert export_main(["stix", "--db", store, "--since", "yesterday"]) == 2
+    assert undersight(["export", "stix", "--db", store, "--since", "yesterday"]) == 2
 
 
 def _many(url: str, n: int = 40) -> None:
@@ -417,10 +419,10 @@ def _exports(url: str, folder: Path, capsys) -> dict[str, object]:
     """Every export of a store through the CLI, with what varies between runs (bundle and
     event uuids, MISP attribute uuids and timestamps) left out."""
     capsys.readouterr()
-    assert export_main(["stix", "--db", url]) == 0
+    assert undersight(["export", "stix", "--db", url]) == 0
     stix = json.loads(capsys.readouterr().out)
     _check_stix(json.dumps(stix))
-    assert export_main(["misp", "--db", url]) == 0
+    assert undersight(["export", "misp", "--db", url]) == 0
     event = MISPEvent()
     event.load(capsys.readouterr().out)
     misp = sorted(
@@ -436,7 +438,9 @@ def _exports(url: str, folder: Path, capsys) -> dict[str, object]:
     tables = {}
     for fmt in ("csv", "parquet"):
         out = folder / fmt
-        assert export_main(["tables", "--db", url, "--out", str(out), "--format", fmt]) == 0
+        assert (
+            undersight(["export", "tables", "--db", url, "--out", str(out), "--format", fmt]) == 0
+        )
         for path in sorted(out.iterdir()):
             if fmt == "csv":
                 tables[path.name] = path.read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from undersight.store.base import open_store
+from undersight.store import open_store
 from undersight.store.schema import DATA_TABLES
 
 EXE = str(Path(sys.executable).with_name("undersight"))

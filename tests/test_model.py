@@ -105,7 +105,7 @@ def test_the_model_beats_the_lexicon_on_listings_without_sell_words():
 
 def test_min_confidence_filters_the_analyses(tmp_path):
     from undersight.analyze.overview import overview
-    from undersight.store.base import open_store
+    from undersight.store import open_store
     from undersight.store.filters import min_confidence
 
     sample = Path(__file__).resolve().parents[1] / "src" / "undersight" / "data" / "sample"

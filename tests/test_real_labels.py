@@ -92,3 +92,26 @@ def test_fresh_held_out_scores_hold(shared_real):
     assert with_model["contacts"]["f1"] >= 0.95
     assert with_model["offer"]["f1"] > alone["offer"]["f1"]
     assert with_model["categories_macro_f1"] > alone["categories_macro_f1"]
+
+
+def test_the_second_labelling_gives_the_documented_agreement():
+    """docs/evaluation.md's agreement table comes from these two labellings."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "agreement", Path(__file__).parent.parent / "scripts" / "agreement.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    second = [
+        json.loads(line)
+        for line in (Path(__file__).parent / "data/agreement/second-labelling.jsonl")
+        .read_text("utf-8")
+        .splitlines()
+    ]
+    committed = {(lab["corpus"], lab["key"]): lab for _, _, lab in labels()}
+    first = [committed[(s["corpus"], s["key"])] for s in second]
+    assert all(committed[(s["corpus"], s["key"])]["sha"] == s["sha"] for s in second)
+    got = module.agreement(first, second)
+    assert (got["n"], got["cat_macro_f1"], got["cat_micro_f1"]) == (340, 0.86, 0.893)

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from undersight.report import main as report_main
+from undersight.cli import main as undersight
 
 APT = "chromium poppler-utils fonts-noto-cjk"
 CHARTS = ("prices", "activity", "growth", "mobile")
@@ -138,12 +138,22 @@ def test_writes_html_pdf_and_every_table(report: tuple[Path, str]) -> None:
 def test_period_focus_and_errors(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    assert report_main(["--db", str(store), "--period", "2013", "--out", str(tmp_path)]) == 0
+    assert (
+        undersight(["report", "--db", str(store), "--period", "2013", "--out", str(tmp_path)]) == 0
+    )
     assert set(pd.read_csv(tmp_path / "prices.csv")["period"].astype(str)) == {"2013"}
     assert "Prices in 2013" in (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert report_main(["--db", str(store), "--period", "2099", "--out", str(tmp_path)]) == 2
-    assert report_main(["--db", str(store), "--period", "last year", "--out", str(tmp_path)]) == 2
-    assert report_main(["--db", str(tmp_path / "missing.duckdb"), "--out", str(tmp_path)]) == 2
+    assert (
+        undersight(["report", "--db", str(store), "--period", "2099", "--out", str(tmp_path)]) == 2
+    )
+    assert (
+        undersight(["report", "--db", str(store), "--period", "last year", "--out", str(tmp_path)])
+        == 2
+    )
+    assert (
+        undersight(["report", "--db", str(tmp_path / "missing.duckdb"), "--out", str(tmp_path)])
+        == 2
+    )
     assert "2099" in capsys.readouterr().err
 
 

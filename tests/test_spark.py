@@ -29,7 +29,7 @@ from undersight.spark.inputs import detect_format, split_offsets
 from undersight.spark.records import to_extraction, to_message, to_spec
 from undersight.spark.session import PANDAS_WARNING
 from undersight.spark.transform import BLOCK, RAW, SOURCE, extract_batches, number_lines
-from undersight.store.base import open_store
+from undersight.store import open_store
 from undersight.store.schema import DATA_TABLES
 from undersight.text.normalize import normalize
 
@@ -95,7 +95,7 @@ def spark():
 def _synth_records(count: int, seed: int) -> list[dict[str, Any]]:
     import tempfile
 
-    from undersight.synth.cli import build_parser, params_from_args
+    from undersight.commands.synth import build_parser, params_from_args
     from undersight.synth.engine import generate
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -337,9 +337,9 @@ def test_spark_submit_runs_the_job_script(spark, tmp_path):
 
 
 def test_user_errors_are_one_line(tmp_path, monkeypatch, capsys):
-    from undersight.spark.cli import main as spark_main
+    from undersight.cli import main as undersight
 
-    assert spark_main(["extract", "--input", str(tmp_path / "nope"), "--output", "x"]) == 2
+    assert undersight(["spark", "extract", "--input", str(tmp_path / "nope"), "--output", "x"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope: no such file or folder" in err
 
@@ -348,14 +348,16 @@ def test_user_errors_are_one_line(tmp_path, monkeypatch, capsys):
     precious = tmp_path / "home"
     (precious / "messages").mkdir(parents=True)
     (precious / "notes.txt").write_text("mine", encoding="utf-8")
-    assert spark_main(["extract", "--input", str(data), "--output", str(precious)]) == 2
+    assert undersight(["spark", "extract", "--input", str(data), "--output", str(precious)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "holds other files (notes.txt)" in err
     assert (precious / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert (precious / "messages").is_dir()
 
     monkeypatch.setitem(sys.modules, "pyspark", None)  # as if not installed
-    assert spark_main(["extract", "--input", str(data), "--output", str(tmp_path / "o")]) == 2
+    assert (
+        undersight(["spark", "extract", "--input", str(data), "--output", str(tmp_path / "o")]) == 2
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install 'undersight[spark]'" in err
 

@@ -13,7 +13,7 @@ import pytest
 from undersight.ingest.base import ReadReport
 from undersight.ingest.pipeline import extractor_version, ingest_messages, reextract
 from undersight.model import Message
-from undersight.store.base import open_store
+from undersight.store import open_store
 from undersight.store.duckdb_store import DuckDBStore
 from undersight.store.schema import DATA_TABLES, LATEST
 
@@ -121,7 +121,7 @@ def test_concurrent_ingests_into_postgres_neither_duplicate_nor_lose(postgres_ur
         from test_store import messages
         from undersight.ingest.base import ReadReport
         from undersight.ingest.pipeline import ingest_messages
-        from undersight.store.base import open_store
+        from undersight.store import open_store
         store = open_store({postgres_url!r})
         offset = int(sys.argv[1])
         ingest_messages(messages(400, offset=offset), store, ReadReport(), batch_size=50)

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import undersight
-from undersight.synth import generate, main, scenario
+from undersight.cli import main as undersight_main
+from undersight.synth import generate, scenario
 from undersight.synth.catalog import products
 
 CN_SCALE = 0.004
@@ -314,7 +315,9 @@ print(s["totals"]["messages"], took, rss)
 """
 
 
-def test_memory_stays_flat_and_fast(tmp_path: Path) -> None:
+def test_memory_stays_flat(tmp_path: Path) -> None:
+    """Ten times the messages, about the same memory (the generator streams); the
+    generator's speed is a benchmark figure, never asserted here."""
     runs = {}
     procs = {
         n: subprocess.Popen(
@@ -325,14 +328,13 @@ def test_memory_stays_flat_and_fast(tmp_path: Path) -> None:
         for n in (10_000, 100_000)
     }
     for n, proc in procs.items():
-        stdout, _ = proc.communicate(timeout=120)
+        stdout, _ = proc.communicate(timeout=600)  # a hang guard only
         assert proc.returncode == 0
         messages, took, rss_kb = stdout.split()
         runs[n] = (int(messages), float(took), int(rss_kb))
     small, big = runs[10_000], runs[100_000]
     assert 5_000 < small[0] < 20_000 and 70_000 < big[0] < 140_000
     assert (big[2] - small[2]) / 1024 < 50  # MB
-    assert big[0] / big[1] >= 20_000  # messages per second
     summary = json.loads((tmp_path / "100000/summary.json").read_text())
     for year in summary["per_year"].values():
         for key in ("messages_per_group_day", "participants_per_group_day"):
@@ -342,19 +344,19 @@ def test_memory_stays_flat_and_fast(tmp_path: Path) -> None:
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "cli"
     argv = ["--scenario", "cn-underground-2013", "--scale", "0.001", "--seed", "1"]
-    assert main([*argv, "--out", str(out)]) == 0
+    assert undersight_main(["synth", *argv, "--out", str(out)]) == 0
     assert (out / "qq/qq-groups.txt").exists() and (out / "summary.json").exists()
     printed = capsys.readouterr().out
     assert str(out / "qq/qq-groups.txt") in printed and str(out / "truth.jsonl") in printed
     bad = ["--start", "2023-02-01", "--end", "2023-01-01", "--out", str(tmp_path / "x")]
-    assert main(bad) == 2
-    assert main(["--mix", "nonsense=1", "--out", str(tmp_path / "x")]) == 2
+    assert undersight_main(["synth", *bad]) == 2
+    assert undersight_main(["synth", "--mix", "nonsense=1", "--out", str(tmp_path / "x")]) == 2
     assert not (tmp_path / "x").exists()
     custom = [
         "--qq-groups", "1", "--telegram-groups", "1", "--start", "2023-01-01", "--end",
         "2023-01-10", "--rate", "20", "--mix", "ddos=1,bots=1", "--out", str(tmp_path / "c"),
     ]  # fmt: skip
-    assert main(custom) == 0
+    assert undersight_main(["synth", *custom]) == 0
     summary = json.loads((tmp_path / "c/summary.json").read_text())
     assert summary["params"]["rates"] == {"2023": 20.0}
     assert set(summary["totals"]["groups"].values()) == {1}

@@ -1,17 +1,25 @@
-"""The command line: parses arguments and calls the packages. Nothing else."""
+"""The command line: one parser tree for every subcommand, one error policy.
+
+Each feature package registers its own subcommands (``register(sub)`` in its
+``cli`` module: ``synth``, ``stats``, ``report``, ``export``, ``actors``,
+``spark``); the ones here are the extractor's and the store's. A handler
+returns the exit status; an error the user caused (``UserError``, a store that
+cannot be opened) is one line on stderr and exit status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import IO
 
 from undersight import __version__
+from undersight.errors import UserError
+from undersight.store.base import StoreError
 
-
-class UserError(Exception):
-    """An error the user caused: printed as one line, exit status 2."""
+__all__ = ["UserError", "build_parser", "main"]
 
 
 def _open_input(path: str | None) -> IO[bytes]:
@@ -24,12 +32,13 @@ def _open_input(path: str | None) -> IO[bytes]:
 
 
 def _choose_model(args: argparse.Namespace) -> None:
-    """`--model PATH` / `--no-model`: which model the extractor (and its
-    worker processes) use; a bad model file is a one-line error."""
+    """`--model PATH` / `--no-model` (and `--lexicon DIR`): which model the extractor
+    (and its worker processes) use; a bad model file is a one-line error."""
     import os
 
     from undersight.extract.pipeline import MODEL_ENV, default_extractor
 
+    _choose_lexicon(args)
     if getattr(args, "no_model", False):
         os.environ[MODEL_ENV] = "none"
     elif getattr(args, "model", None):
@@ -45,7 +54,32 @@ def _choose_model(args: argparse.Namespace) -> None:
     default_extractor.cache_clear()
 
 
+def _choose_lexicon(args: argparse.Namespace) -> None:
+    """`--lexicon DIR`: the extractor (and its worker processes) read the lexicon
+    there (files it lacks are the bundled ones); a bad one is a one-line error."""
+    import os
+
+    if not getattr(args, "lexicon", None):
+        return
+    from undersight.extract.pipeline import default_extractor
+    from undersight.lexicon import LEXICON_ENV, LexiconError, default_lexicon, load_lexicon
+
+    folder = str(Path(args.lexicon).resolve())
+    try:
+        load_lexicon(folder)
+    except LexiconError as exc:
+        raise UserError(str(exc)) from None
+    os.environ[LEXICON_ENV] = folder
+    default_lexicon.cache_clear()
+    default_extractor.cache_clear()
+
+
 def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lexicon",
+        metavar="DIR",
+        help="read the lexicon's YAML files from DIR (those it lacks are the bundled ones)",
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--model", metavar="PATH", help="a model file (`undersight train`)")
     group.add_argument(
@@ -188,14 +222,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from undersight.commands import actors, export, report, spark, stats, synth
+
     parser = argparse.ArgumentParser(
         prog="undersight",
         description="Measured intelligence from cybercrime underground market chatter.",
     )
     parser.add_argument("--version", action="version", version=f"undersight {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _extract_commands(sub)
+    _store_commands(sub)
+    for command in (stats, report, export, actors, synth, spark):
+        command.register(sub)
+    p = sub.add_parser("demo", help="the main job end to end on the bundled sample")
+    p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
+    p.set_defaults(func=cmd_demo)
+    return parser
 
-    p = sub.add_parser("extract", help="extract offers, prices and contacts from JSONL messages")
+
+def _extract_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="extract offers, prices and contacts from JSONL messages",
+        description="Read JSONL messages ({'id', 'text', 'date'}) and write one JSON result "
+        "per line (the contract in docs/extract-jsonl.md), in input order.",
+    )
     p.add_argument("input", nargs="?", help="JSONL file; '-' or absent = stdin")
     p.add_argument(
         "--max-line-bytes",
@@ -236,56 +287,74 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _model_options(p)
     p.set_defaults(func=cmd_eval)
-    p = sub.add_parser("ingest", help="read exports, extract and store every message")
+
+
+def _store_commands(sub: argparse._SubParsersAction) -> None:
+    from undersight.commands.options import db_option
+    from undersight.ingest.registry import READERS
+    from undersight.ingest.tabular import FIELDS
+
+    p = sub.add_parser(
+        "ingest",
+        help="read exports, extract and store every message",
+        description="Read exports (files, folders, .zip archives), extract every message "
+        "and store it; a second run stores nothing twice.",
+    )
     p.add_argument("paths", nargs="*", help="export files, folders or .zip archives")
     p.add_argument(
         "--from-parquet",
         metavar="PATH",
         help="load `undersight spark extract` output instead (no re-extraction)",
     )
+    db_option(p)
     p.add_argument(
-        "--db", help="store: a DuckDB file (default undersight.duckdb) or postgresql://..."
+        "--format",
+        dest="fmt",
+        choices=list(READERS),
+        help="force a reader (default: recognized per file; `text` only when named)",
     )
     p.add_argument(
-        "--format", dest="fmt", help="force a reader (telegram, qq, discord, jsonl, csv)"
+        "--map",
+        dest="mapping",
+        metavar="FIELD=COLUMN,...",
+        help="column mapping for JSONL/CSV, e.g. text=content,date=created_at; fields: "
+        + ", ".join(FIELDS),
     )
+    p.add_argument("--platform", help="platform name for JSONL/CSV/text dumps (default forum)")
+    p.add_argument("--channel", help="--format text: the channel of every line (default file name)")
     p.add_argument(
-        "--map", dest="mapping", help="column mapping for JSONL/CSV: text=content,date=created_at"
+        "--date",
+        type=_iso_date,
+        help="--format text: the date of every line (YYYY-MM-DD or ISO 8601; default none)",
     )
-    p.add_argument("--platform", help="platform name for JSONL/CSV dumps (default forum)")
     p.add_argument("--jobs", type=int, help="extraction processes (default: every core)")
     p.add_argument("--batch-size", type=int, default=2000, help="messages per transaction")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("reextract", help="refresh stored extractions after a lexicon change")
-    p.add_argument("--db", help="store (default undersight.duckdb)")
+    p = sub.add_parser(
+        "reextract",
+        help="refresh stored extractions after a lexicon, model or code change",
+        description="Re-extract the stored messages whose extractor version is not the current "
+        "one (or every message with --all).",
+    )
+    db_option(p)
     p.add_argument(
         "--all", action="store_true", help="re-extract every message, not only stale ones"
     )
     p.set_defaults(func=cmd_reextract)
 
-    p = sub.add_parser(
-        "synth", add_help=False, help="generate a realistic corpus in real export formats"
-    )
-    p.add_argument("args", nargs=argparse.REMAINDER)
-    p.set_defaults(func=cmd_synth)
 
-    sub.add_parser(
-        "stats", add_help=False, help="market analyses: prices, activity, mobile, market, top"
-    )
-    sub.add_parser("report", add_help=False, help="market report: HTML, PDF, CSV, Parquet")
-    sub.add_parser("export", add_help=False, help="threat-intelligence exports: stix, misp, tables")
-    sub.add_parser("actors", add_help=False, help="personas linked by shared contact identifiers")
-    sub.add_parser("actor", add_help=False, help="one persona's profile")
-    sub.add_parser("spark", add_help=False, help="run the extractor on Apache Spark")
-
-    p = sub.add_parser("demo", help="run the extractor over the bundled sample and summarize")
-    p.add_argument("--out", default="out/demo", help="folder for the results (default out/demo)")
-    p.set_defaults(func=cmd_demo)
-    return parser
+def _iso_date(value: str) -> dt.datetime:
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r}") from None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 
 def _parse_mapping(raw: str | None) -> dict[str, str] | None:
+    from undersight.ingest.tabular import FIELDS
+
     if not raw:
         return None
     mapping: dict[str, str] = {}
@@ -293,13 +362,14 @@ def _parse_mapping(raw: str | None) -> dict[str, str] | None:
         field, sep, column = part.partition("=")
         if not sep or not field.strip() or not column.strip():
             raise UserError(f"--map: expected field=column pairs, got {part!r}")
+        if field.strip() not in FIELDS:
+            raise UserError(f"--map: unknown field {field.strip()!r} (fields: {', '.join(FIELDS)})")
         mapping[field.strip()] = column.strip()
     return mapping
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from undersight.ingest.command import run_ingest
-    from undersight.store.base import StoreError
 
     if args.from_parquet is not None or not args.paths:
         return _ingest_from_parquet(args)
@@ -315,15 +385,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             platform=args.platform,
             jobs=args.jobs,
             batch_size=args.batch_size,
+            channel=args.channel,
+            date=args.date,
         )
-    except (StoreError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:
         raise UserError(str(exc)) from None
     return 1 if summary.failed else 0
 
 
 def _ingest_from_parquet(args: argparse.Namespace) -> int:
     from undersight.ingest.from_parquet import run_from_parquet
-    from undersight.store.base import StoreError
 
     if args.from_parquet is None:
         raise UserError("ingest: give export paths, or --from-parquet SPARK_OUTPUT")
@@ -333,66 +404,32 @@ def _ingest_from_parquet(args: argparse.Namespace) -> int:
         raise UserError(f"{args.from_parquet}: no such file or folder")
     try:
         summary = run_from_parquet(args.from_parquet, args.db, batch_size=args.batch_size)
-    except (StoreError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:
         raise UserError(str(exc)) from None
     return 1 if summary.failed else 0
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
     from undersight.ingest.command import run_reextract
-    from undersight.store.base import StoreError
 
-    try:
-        run_reextract(args.db, everything=args.all)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
+    run_reextract(args.db, everything=args.all)
     return 0
 
 
-def cmd_synth(args: argparse.Namespace) -> int:
-    from undersight.synth.cli import main as synth_main
-
-    return synth_main(args.args)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
-    from undersight.demo import main as demo_main
+    from undersight.demo import run_demo
 
-    return demo_main(["--out", args.out])
+    return run_demo(Path(args.out))
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit status (2: a user error, printed as one line)."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["synth"]:  # its own parser owns every option after the word
-        from undersight.synth.cli import main as synth_main
-
-        return synth_main(argv[1:])
-    if argv[:1] in (["actors"], ["actor"]):
-        from undersight.actors.cli import main as actors_main
-
-        return actors_main(argv)
-    if argv[:1] == ["export"]:
-        from undersight.export.cli import main as export_main
-
-        return export_main(argv[1:])
-    if argv[:1] == ["stats"]:
-        from undersight.analyze.cli import main as stats_main
-
-        return stats_main(argv[1:])
-    if argv[:1] == ["report"]:
-        from undersight.report import main as report_main
-
-        return report_main(argv[1:])
-    if argv[:1] == ["spark"]:
-        from undersight.spark.cli import main as spark_main
-
-        return spark_main(argv[1:])
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except UserError as exc:
-        print(f"undersight: {exc}", file=sys.stderr)
+    except (UserError, StoreError) as exc:
+        print(f"undersight {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -10,7 +10,6 @@ CSV, Parquet) and prints where it is.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from importlib import resources
 from pathlib import Path
@@ -20,21 +19,16 @@ from rich.table import Table
 
 from undersight.analyze.overview import overview
 from undersight.ingest.command import run_ingest
-from undersight.store.base import open_store
+from undersight.store import open_store
 
 
 def sample_folder() -> Path:
     return Path(str(resources.files("undersight.data").joinpath("sample")))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="undersight demo")
-    parser.add_argument(
-        "--out", default="out/demo", help="folder for the results (default out/demo)"
-    )
-    args = parser.parse_args(argv)
+def run_demo(out_dir: Path) -> int:
+    """Ingest the sample into ``out_dir``, summarize it, write the report there."""
     console = Console()
-    out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     db = out_dir / "undersight.duckdb"
 
@@ -59,12 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     console.print(f"\n[bold]Store:[/bold] {db.resolve()}\n")
 
-    from undersight.report import main as report_main
+    from undersight.cli import main as undersight
 
     console.rule("[bold]Market report")
-    status = report_main(["--db", str(db), "--out", str(out_dir / "report")])
+    status = undersight(["report", "--db", str(db), "--out", str(out_dir / "report")])
     return status or (1 if summary.failed else 0)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m undersight.demo: the same as `undersight demo`
+    from undersight.cli import main
+
+    sys.exit(main(["demo", *sys.argv[1:]]))

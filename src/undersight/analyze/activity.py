@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from undersight.periods import PERIODS
 from undersight.store.base import Store
 
-PERIODS = ("year", "quarter", "month")
 _TZ_NAME = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
 
 COLUMNS = [

@@ -1,7 +1,7 @@
 """Offers, prices and contacts as flat tables, written batch by batch.
 
 CSV is for people: text cells are cleaned and defanged and formula starts
-neutralised (``undersight.report.safety.csv_cell``). Parquet is for code and
+neutralised (``undersight.safety.csv_cell``). Parquet is for code and
 keeps the real values. A persona table is written only when a persona source
 is given (the actors package provides one).
 """
@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from undersight.export.data import Offer, PersonaSource, iter_offers
-from undersight.report.safety import csv_cell
+from undersight.safety import csv_cell
 from undersight.store.base import Store
 
 COLUMNS: dict[str, tuple[str, ...]] = {

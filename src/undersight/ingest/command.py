@@ -3,6 +3,7 @@ ingest pipeline (progress display, summary, one-line errors)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -24,14 +25,19 @@ from undersight.ingest.base import ReadReport
 from undersight.ingest.pipeline import IngestSummary, default_jobs, ingest_messages, reextract
 from undersight.ingest.progress import CountedInput
 from undersight.model import Message
-from undersight.store.base import open_store
+from undersight.store import open_existing_store, open_store
 
 
 def input_bytes(paths: Iterable[str]) -> int:
+    from undersight.ingest.registry import synth_truth
+
     total = 0
     for p in map(Path, paths):
         if p.is_dir():
-            total += sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+            left_out = synth_truth(p)
+            total += sum(
+                f.stat().st_size for f in p.rglob("*") if f.is_file() and f not in left_out
+            )
         elif p.exists():
             total += p.stat().st_size
     return total
@@ -61,8 +67,13 @@ def run_ingest(
     jobs: int | None = None,
     batch_size: int = 2000,
     console: Console | None = None,
+    channel: str | None = None,
+    date: dt.datetime | None = None,
 ) -> IngestSummary:
+    """Read, extract and store ``paths``; ``channel`` and ``date`` are what the
+    plain text reader gives every message (``--format text``)."""
     from undersight.ingest.registry import read_all
+    from undersight.ingest.text import TextReader
 
     console = console or Console(stderr=True)
     store = open_store(db)
@@ -81,6 +92,7 @@ def run_ingest(
         report=report,
         mapping=mapping,
         platform=platform,
+        readers={"text": TextReader(channel, date, platform)},
         wrap=lambda item: CountedInput(item, advance),
     )
     try:
@@ -122,6 +134,8 @@ def run_ingest(
         str(workers),
     )
     console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]left out[/dim] {note}", markup=True, highlight=False)
     for problem in summary.problems[:20]:
         console.print(f"[yellow]not read[/yellow] {problem}", markup=True, highlight=False)
     if len(summary.problems) > 20:
@@ -131,7 +145,7 @@ def run_ingest(
 
 def run_reextract(db: str | None, everything: bool, console: Console | None = None) -> int:
     console = console or Console(stderr=True)
-    store = open_store(db)
+    store = open_existing_store(db)
     try:
         count = reextract(store, everything=everything)
     finally:

@@ -21,11 +21,8 @@ from typing import Any
 
 import ijson
 
-from undersight.ingest.base import ReadReport
+from undersight.ingest.base import BadRecord, ReadReport, as_text, parse_utc
 from undersight.ingest.telegram import (
-    BadRecord,
-    as_text,
-    parse_utc,
     read_json_messages,
     scan_containers,
     short,

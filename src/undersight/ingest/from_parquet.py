@@ -125,7 +125,7 @@ def run_from_parquet(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from undersight.store.base import open_store
+    from undersight.store import open_store
 
     console = console or Console(stderr=True)
     total = count_rows(path)

@@ -34,7 +34,6 @@ Positions are ``line N``, the line of the header.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import io
 import re
@@ -42,10 +41,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from undersight.ingest.base import ReadReport
+from undersight.ingest.base import ReadReport, detect_encoding, open_text
 from undersight.model import Message
 
-HEAD_BYTES = 64 * 1024
 MAX_LINE_CHARS = 1024 * 1024
 CHINA = dt.timezone(dt.timedelta(hours=8), "UTC+8")
 SYSTEM_ACCOUNTS = frozenset({"10000"})
@@ -60,26 +58,6 @@ OBJECT = re.compile(r"^消息对象[:：](.*)$")
 PREAMBLE = ("消息记录", "消息分组")
 TITLE = "消息记录（此消息记录为文本格式"
 _SNIFF_OBJECT = re.compile(r"^消息对象[:：]", re.M)
-
-
-def detect_encoding(head: bytes) -> str:
-    """The codec for a text export: BOM, else strict UTF-8 on ``head``, else GB18030."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
-
-
-def open_text(path: Path) -> io.TextIOWrapper:
-    """``path`` as text in its detected encoding (universal newlines)."""
-    with path.open("rb") as probe:
-        encoding = detect_encoding(probe.read(HEAD_BYTES))
-    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline=None)
 
 
 def iter_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, str | None]]:

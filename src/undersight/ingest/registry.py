@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from undersight.ingest.base import Reader, ReadReport
+from undersight.ingest.base import Reader, ReadReport, short
 from undersight.ingest.discord import DiscordReader
 from undersight.ingest.qq import QQReader
 from undersight.ingest.tabular import CsvReader, JsonlReader
-from undersight.ingest.telegram import TelegramReader, short
+from undersight.ingest.telegram import TelegramReader
+from undersight.ingest.text import TextReader
 from undersight.model import Message
 
 HEAD_BYTES = 64 * 1024
@@ -48,10 +49,20 @@ _READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error, UnicodeError)
 
 READERS: dict[str, Reader] = {
     reader.name: reader
-    for reader in (TelegramReader(), DiscordReader(), QQReader(), JsonlReader(), CsvReader())
+    for reader in (
+        TelegramReader(),
+        DiscordReader(),
+        QQReader(),
+        JsonlReader(),
+        CsvReader(),
+        TextReader(),  # never sniffed: only as --format text
+    )
 }
 
 OnError = Callable[[str, str], None]  # (source, reason)
+# What `undersight synth` writes beside the exports: its record of every message
+# and of what was planted. Not messages: a folder holding both is read without them.
+SYNTH_TRUTH = ("truth.jsonl", "summary.json")
 
 
 class InputError(Exception):
@@ -223,11 +234,14 @@ def iter_inputs(
     max_total: int = MAX_TOTAL_BYTES,
     max_ratio: float = MAX_RATIO,
     on_error: OnError | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[Input]:
     """Every file to read: folders expanded, zip archives checked and opened.
 
     Without ``on_error`` the first unreadable input raises ``InputError``;
     with it, ``on_error(source, reason)`` is called and the expansion goes on.
+    A folder written by ``undersight synth`` is read without its ground truth
+    (:data:`SYNTH_TRUTH`); ``on_skip`` hears each file left out, with why.
     """
 
     def fail(source: str, reason: str) -> None:
@@ -238,7 +252,12 @@ def iter_inputs(
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            truth = synth_truth(path)
             for file in _walk(path):
+                if file in truth:
+                    if on_skip is not None:
+                        on_skip(f"{file}: the ground truth `undersight synth` wrote, not messages")
+                    continue
                 yield from _expand(file, False, fail, max_total, max_ratio)
         elif path.is_file():
             yield from _expand(path, True, fail, max_total, max_ratio)
@@ -246,6 +265,19 @@ def iter_inputs(
             fail(str(path), "not a regular file or folder")
         else:
             fail(str(path), "no such file or folder")
+
+
+def synth_truth(folder: Path) -> frozenset[Path]:
+    """The ground-truth files of a folder ``undersight synth`` wrote, else none."""
+    files = [folder / name for name in SYNTH_TRUTH]
+    if not all(f.is_file() for f in files):
+        return frozenset()
+    try:
+        with files[1].open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return frozenset()
+    return frozenset(files) if b'"scenario"' in head else frozenset()
 
 
 def read_all(
@@ -276,6 +308,7 @@ def read_all(
     if mapping or platform:
         table["jsonl"] = JsonlReader(mapping, platform or "forum")
         table["csv"] = CsvReader(mapping, platform or "forum")
+        table["text"] = TextReader(platform=platform)
     table.update(readers or {})
     if fmt is not None and fmt not in table:
         raise InputError("--format", f"unknown format {fmt!r}; known: {', '.join(table)}")
@@ -283,7 +316,14 @@ def read_all(
     def on_error(source: str, reason: str) -> None:
         report.fail(source, "file", reason)
 
-    for item in iter_inputs(paths, max_total=max_total, max_ratio=max_ratio, on_error=on_error):
+    inputs = iter_inputs(
+        paths,
+        max_total=max_total,
+        max_ratio=max_ratio,
+        on_error=on_error,
+        on_skip=report.notes.append,
+    )
+    for item in inputs:
         if wrap is not None:
             item = wrap(item)
         try:

@@ -28,9 +28,7 @@ from typing import Any
 import orjson
 
 from undersight.extract.jsonl import read_lines
-from undersight.ingest.base import ReadReport
-from undersight.ingest.qq import detect_encoding
-from undersight.ingest.telegram import BadRecord, as_text, short
+from undersight.ingest.base import BadRecord, ReadReport, as_text, detect_encoding, short
 from undersight.model import Message
 
 MAX_LINE_BYTES = 1024 * 1024

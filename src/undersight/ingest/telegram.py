@@ -35,10 +35,17 @@ from typing import IO, Any
 
 import ijson
 
-from undersight.ingest.base import ReadReport
+from undersight.ingest.base import (
+    BadRecord,
+    ReadReport,
+    as_text,
+    first_line,
+    parse_utc,
+    short,
+    unix_utc,
+)
 from undersight.model import Message
 
-UTC = dt.UTC
 _MARK = "\x00item"  # prefix the walker gives message items, so one ijson.items call takes all
 MAX_DEPTH = 64  # JSON nesting beyond this is refused
 
@@ -56,25 +63,6 @@ _HEAD_CHAT = re.compile(
     rb'public_supergroup|private_channel|public_channel|saved_messages|replies)"'
 )
 _HEAD_MESSAGE = re.compile(rb'"date_unixtime"\s*:|"from_id"\s*:\s*"(?:user|channel|chat)\d')
-
-
-class BadRecord(ValueError):
-    """A record that cannot become a Message; the text is the reason."""
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an error message (ijson's run over several, sometimes as bytes)."""
-    arg = exc.args[0] if exc.args else exc
-    text = arg.decode("utf-8", "replace") if isinstance(arg, bytes) else str(arg)
-    return next((line.strip() for line in text.splitlines() if line.strip()), repr(exc))
-
-
-def short(value: object, limit: int = 40) -> str:
-    """``repr`` of hostile input, cut to ``limit`` characters for error messages."""
-    if isinstance(value, str | bytes) and len(value) > limit:
-        value = value[:limit]
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------- streaming walker
@@ -251,38 +239,6 @@ def scan_containers(
     for _ in tap(ijson.basic_parse(_SkipBom(stream))):
         pass
     return {box.path: box.fields for box in tap.containers}
-
-
-def parse_utc(value: Any, what: str) -> dt.datetime | None:
-    """An ISO 8601 date to aware UTC; a date without zone is taken as UTC."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise BadRecord(f"bad {what}: {short(value)}")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise BadRecord(f"bad {what}: {short(value)}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def unix_utc(value: Any, what: str) -> dt.datetime:
-    """Unix seconds (a number or a string of digits) to aware UTC."""
-    if isinstance(value, bool):
-        raise BadRecord(f"bad {what}: {short(value)}")
-    try:
-        return dt.datetime.fromtimestamp(int(value), UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        raise BadRecord(f"bad {what}: {short(value)}") from None
-
-
-def as_text(value: Any) -> str | None:
-    """An id or name as a string: strings and integers kept, anything else None."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
 
 
 # --------------------------------------------------------------------------- Telegram

@@ -65,19 +65,27 @@ def _weights(raw: Any, where: str) -> dict[str, float]:
 
 
 def _read(directory: Path | None, name: str) -> tuple[str, Any]:
-    if directory is not None:
-        text = (directory / name).read_text(encoding="utf-8")
+    """A lexicon file from ``directory`` where it holds one, else the bundled one."""
+    if directory is not None and (directory / name).is_file():
+        try:
+            text = (directory / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            raise LexiconError(f"{directory / name}: cannot read: {exc}") from None
     else:
         text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     try:
         return text, yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise LexiconError(f"{name}: {exc}") from exc
+        where = directory / name if directory is not None else name
+        raise LexiconError(f"{where}: {str(exc).splitlines()[0]}") from None
 
 
 def load_lexicon(directory: str | Path | None = None) -> Lexicon:
-    """Load the lexicon from ``directory`` (default: the bundled one)."""
+    """Load the lexicon from ``directory`` (default: the bundled one); a file
+    the folder lacks is the bundled one, so a folder may hold only what it changes."""
     folder = Path(directory) if directory is not None else None
+    if folder is not None and not folder.is_dir():
+        raise LexiconError(f"{folder}: no such lexicon folder")
     texts: list[str] = []
     docs: dict[str, Any] = {}
     for name in LEXICON_FILES:
@@ -137,7 +145,13 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     )
 
 
+LEXICON_ENV = "UNDERSIGHT_LEXICON"
+
+
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The bundled lexicon, loaded once."""
-    return load_lexicon()
+    """The lexicon in the folder :data:`LEXICON_ENV` names (``--lexicon DIR``; worker
+    processes inherit it), else the bundled one; loaded once."""
+    import os
+
+    return load_lexicon(os.environ.get(LEXICON_ENV) or None)

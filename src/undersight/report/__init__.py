@@ -1,15 +1,14 @@
 """The market report: ``undersight report`` writes report.html, report.pdf and every
 table as CSV and Parquet, from the analyses of a store.
 
-The heavy parts (charts, PDF) load on first use, so the light helpers here
-(``report.safety``, with ``csv_cell``) cost nothing to import.
+The heavy parts (charts, PDF) load on first use: importing the package costs nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ReportFiles", "main", "make_report"]
+__all__ = ["ReportFiles", "make_report"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,6 @@
 
 import sys
 
-from undersight.report.command import main
+from undersight.cli import main
 
-sys.exit(main())
+sys.exit(main(["report", *sys.argv[1:]]))

@@ -1,12 +1,11 @@
-"""``undersight report``: HTML, PDF and every table as CSV and Parquet, in one folder."""
+"""The report job: HTML, PDF and every table as CSV and Parquet, in one folder
+(``undersight report``, whose options are in ``commands.report``)."""
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -15,8 +14,7 @@ from undersight.report.data import ReportData, gather, parse_period
 from undersight.report.export import write_tables
 from undersight.report.formatting import change, num
 from undersight.report.render import render_html, write_pdf
-from undersight.store.base import DEFAULT_DB, StoreError, open_store
-from undersight.store.filters import min_confidence
+from undersight.store import open_existing_store
 
 
 @dataclass
@@ -30,7 +28,7 @@ class ReportFiles:
 def make_report(db: str | None, period: str | None, out: Path, tz: str = "auto") -> ReportFiles:
     """Gather, chart and write the report into ``out``; ValueError or StoreError on bad input."""
     focus = parse_period(period)
-    store = open_store(db)
+    store = open_existing_store(db)
     try:
         data = gather(store, focus, tz)
     finally:
@@ -66,48 +64,3 @@ def headline_table(data: ReportData) -> Table:
             change(r["participants_growth"]),
         )
     return table
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="undersight report",
-        description="Write the market report (HTML, PDF, CSV, Parquet) from a store.",
-    )
-    parser.add_argument("--db", help="store: a DuckDB file (default undersight.duckdb) or URL")
-    parser.add_argument("--period", help="price tables for one period: 2013, 2013-Q2, 2013-06")
-    parser.add_argument("--out", default="out/report", help="folder (default out/report)")
-    parser.add_argument(
-        "--tz",
-        default="auto",
-        help="time zone of days and periods (default auto: Asia/Shanghai for QQ-only stores)",
-    )
-    parser.add_argument(
-        "--min-confidence",
-        type=float,
-        metavar="P",
-        help="leave out offers whose confidence is below P (0-1; lexicon-only ones count as sure)",
-    )
-    args = parser.parse_args(argv)
-    console, errors = Console(), Console(stderr=True)
-    if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
-        parser.error(
-            f"--min-confidence: a confidence is between 0 and 1, got {args.min_confidence}"
-        )
-    target = args.db or DEFAULT_DB
-    if "://" not in target and not Path(target).exists():
-        errors.print(Text(f"undersight report: {target}: no such store (run `undersight ingest`)"))
-        return 2
-    try:
-        with min_confidence(args.min_confidence):
-            files = make_report(target, args.period, Path(args.out), args.tz)
-    except (StoreError, ValueError) as exc:
-        errors.print(Text(f"undersight report: {exc}"))
-        return 2
-    console.print(headline_table(files.data))
-    console.print(Text("Report: ", style="bold") + Text(str(files.html.resolve())))
-    console.print(Text("PDF:    ", style="bold") + Text(str(files.pdf.resolve())))
-    console.print(
-        Text("Tables: ", style="bold")
-        + Text(f"{len(files.tables)} files (CSV + Parquet) in {Path(args.out).resolve()}")
-    )
-    return 0

@@ -10,6 +10,7 @@ import pandas as pd
 
 from undersight import analyze
 from undersight.analyze.overview import Overview, overview
+from undersight.periods import resolve_tz
 from undersight.report.ads import QuotedAd, quoted_ads
 from undersight.store.base import Store
 from undersight.store.filters import LOW_CONFIDENCE, current_min_confidence
@@ -91,20 +92,6 @@ def coverage(store: Store) -> Coverage:
         int(scored or 0),
         current_min_confidence(),
     )
-
-
-CHINA_TZ = "Asia/Shanghai"
-
-
-def resolve_tz(store: Store, tz: str) -> tuple[str, str]:
-    """The time zone of days and periods, and why: ``auto`` is China time when every
-    source is a QQ group (QQ exports are written in China time), else UTC."""
-    if tz != "auto":
-        return tz, "chosen with --tz"
-    platforms = {str(p) for (p,) in store.query("SELECT DISTINCT platform FROM sources")}
-    if platforms == {"qq"}:
-        return CHINA_TZ, "every source is a QQ group, whose exports keep China time"
-    return "UTC", "sources from several platforms and time zones"
 
 
 @dataclass

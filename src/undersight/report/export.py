@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from undersight.report.safety import csv_cell
+from undersight.safety import csv_cell
 
 
 def for_csv(frame: pd.DataFrame) -> pd.DataFrame:

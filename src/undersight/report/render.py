@@ -15,7 +15,7 @@ from undersight.report.charts import CHARTS, MIN_N, TOP_BASES
 from undersight.report.data import ReportData, same_period
 from undersight.report.findings import findings
 from undersight.report.labels import MARKET_NAMES, basis, category_name
-from undersight.report.safety import segments, show
+from undersight.safety import segments, show
 
 
 class OfflineFetcher(URLFetcher):

@@ -7,7 +7,7 @@
   ``Message`` and the ``Extraction`` (no pyspark import).
 - :mod:`~undersight.spark.session`, :mod:`~undersight.spark.inputs`,
   :mod:`~undersight.spark.outputs`, :mod:`~undersight.spark.job`: the job.
-- :mod:`~undersight.spark.cli`: ``undersight spark extract``.
+- :mod:`~undersight.commands.spark`: ``undersight spark extract``.
 
 Install with ``pip install 'undersight[spark]'`` (needs Java 17 or newer).
 """

@@ -14,12 +14,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``undersight spark extract`` with ``argv`` (the word ``extract`` optional)."""
-    from undersight.spark.cli import main as cli_main
+    from undersight.cli import main as undersight
 
     args = sys.argv[1:] if argv is None else list(argv)
     if args[:1] == ["extract"]:
         args = args[1:]
-    return cli_main(["extract", *args])
+    return undersight(["spark", "extract", *args])
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ import pyarrow as pa
 
 from undersight.extract.jsonl import DEFAULT_MAX_LINE_BYTES, InputLine, process_line
 from undersight.extract.pipeline import Extractor, default_extractor
+from undersight.ingest.base import BadRecord
 from undersight.ingest.tabular import JsonlReader
-from undersight.ingest.telegram import BadRecord
 from undersight.model import Extraction, Message
 from undersight.spark.columns import MESSAGE_FIELDS, RESULT_SCHEMA, UNKNOWN_MONTH
 from undersight.text.normalize import normalize

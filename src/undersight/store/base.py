@@ -1,7 +1,5 @@
 """The Store protocol: what ingest, reextract and the analyses need from a
-database, whatever the backend. ``open_store(url)`` picks the backend: a file
-path (default ``undersight.duckdb``) is DuckDB, ``postgresql://...`` is
-PostgreSQL."""
+database, whatever the backend (``undersight.store.open_store`` picks one)."""
 
 from __future__ import annotations
 
@@ -56,21 +54,3 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def open_store(
-    url: str | None = None, memory_limit: str | None = None, bulk_read: bool = False
-) -> Store:
-    """Open (creating or upgrading) the store at ``url``; ``memory_limit``
-    bounds DuckDB's cache (default 512MB, or $UNDERSIGHT_DUCKDB_MEMORY);
-    ``bulk_read``: the caller reads whole tables (a key range at a time), so DuckDB
-    never plans index scans (planning one loads a whole primary-key index, which
-    grows with the store and which the cache cannot evict)."""
-    target = url or DEFAULT_DB
-    if target.startswith(("postgresql://", "postgres://")):
-        from undersight.store.postgres_store import PostgresStore
-
-        return PostgresStore(target)
-    from undersight.store.duckdb_store import DuckDBStore
-
-    return DuckDBStore(target, memory_limit=memory_limit, bulk_read=bulk_read)

@@ -66,6 +66,7 @@ class DuckDBStore:
         upgrade_to: int = LATEST,
         memory_limit: str | None = None,
         bulk_read: bool = False,
+        create: bool = True,
     ):
         self.url = str(path)
         try:
@@ -79,6 +80,9 @@ class DuckDBStore:
         if bulk_read:  # no index scans: see open_store
             self.con.execute("SET index_scan_max_count = 0")
             self.con.execute("SET index_scan_percentage = 0")
+        if not create and self.schema_version() == 0:
+            self.con.close()
+            raise StoreError(f"{path}: a DuckDB file, but not an Undersight store")
         self._migrate(upgrade_to)
 
     # -- schema ---------------------------------------------------------------

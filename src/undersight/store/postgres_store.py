@@ -33,7 +33,7 @@ _LOCK_ID = 48_151_623  # advisory lock serializing migrations between processes
 
 
 class PostgresStore:
-    def __init__(self, url: str, upgrade_to: int = LATEST):
+    def __init__(self, url: str, upgrade_to: int = LATEST, create: bool = True):
         self.url = url
         try:
             self.con = psycopg.connect(url, autocommit=False)
@@ -42,6 +42,9 @@ class PostgresStore:
             raise StoreError(f"{_redact(url)}: cannot connect: {reason}") from None
         with self.con.transaction():
             self.con.execute("SET TIME ZONE 'UTC'")
+        if not create and self.schema_version() == 0:
+            self.con.close()
+            raise StoreError(f"{_redact(url)}: the database holds no Undersight store")
         self._migrate(upgrade_to)
 
     def schema_version(self) -> int:

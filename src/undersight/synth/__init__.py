@@ -10,8 +10,7 @@ for the scenarios and :mod:`undersight.synth.catalog` for the prices.
     generate(scenario("cn-underground-2013", scale=0.01, seed=1), "out/")
 """
 
-from undersight.synth.cli import main
 from undersight.synth.engine import Generator, generate
 from undersight.synth.params import SCENARIOS, Params, scenario
 
-__all__ = ["SCENARIOS", "Generator", "Params", "generate", "main", "scenario"]
+__all__ = ["SCENARIOS", "Generator", "Params", "generate", "scenario"]

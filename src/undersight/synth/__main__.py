@@ -1,5 +1,7 @@
-"""``python -m undersight.synth``: see :mod:`undersight.synth.cli`."""
+"""``python -m undersight.synth``: the same as ``undersight synth``."""
 
-from undersight.synth.cli import main
+import sys
 
-raise SystemExit(main())
+from undersight.cli import main
+
+sys.exit(main(["synth", *sys.argv[1:]]))

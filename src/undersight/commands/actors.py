@@ -8,29 +8,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
+from undersight.actors.link import DEFAULT_MAX_SHARED
+from undersight.commands.options import console_for, db_option
+from undersight.errors import UserError
+from undersight.safety import show
+from undersight.store import open_existing_store
 
-from undersight.actors.graph import FORMATS, persona_graph, write_graph
-from undersight.actors.link import DEFAULT_MAX_SHARED, ActorResult, build_personas
-from undersight.actors.profile import persona_profile
-from undersight.report.safety import show
-from undersight.store.base import DEFAULT_DB, Store, StoreError, open_store
+if TYPE_CHECKING:
+    from rich.console import Console
 
-
-def _open(db: str | None) -> Store:
-    target = db or DEFAULT_DB
-    if not target.startswith(("postgresql://", "postgres://")) and not Path(target).exists():
-        raise StoreError(f"{target}: no such store (create one with `undersight ingest`)")
-    return open_store(target)
-
-
-def _console() -> Console:
-    console = Console()
-    return console if console.is_terminal else Console(width=200)
+    from undersight.actors.link import ActorResult
+    from undersight.actors.profile import PersonaProfile
 
 
 def _day(value: dt.datetime | None) -> str:
@@ -43,35 +34,57 @@ def _ids(pairs: object, limit: int = 6) -> str:
     return ", ".join(items[:limit]) + more
 
 
-def _parser(name: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=f"undersight {name}")
-    p.add_argument("--db", help=f"store (default {DEFAULT_DB})")
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "actors",
+        help="personas linked by shared contact identifiers",
+        description="Personas: authors linked across groups by the contact identifiers they share.",
+    )
+    _common(p)
+    p.add_argument("--top", type=int, default=20, help="personas shown (default 20)")
+    p.add_argument("--graph", help="write the persona graph to FILE.graphml or FILE.gexf")
+    p.add_argument("--wide", action="store_true", help="every column, uncut (default: 80 wide)")
+    p.set_defaults(func=run_actors)
+    p = sub.add_parser("actor", help="one persona's profile", description="One persona's profile.")
+    p.add_argument("persona", help="persona id (P-...) or an author key (qq:12345)")
+    _common(p)
+    p.set_defaults(func=run_actor)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    db_option(p)
     p.add_argument(
         "--max-shared",
         type=int,
         default=DEFAULT_MAX_SHARED,
         help="identifiers used by more distinct authors are not linked (default 5)",
     )
-    return p
 
 
-def print_personas(result: ActorResult, top: int, console: Console) -> None:
+def print_personas(result: ActorResult, top: int, console: Console, wide: bool = False) -> None:
+    """The top personas; at 80 columns by default (short cells, fewer columns),
+    every column uncut with ``wide``."""
+    from rich.table import Table
+
     table = Table(title=f"personas ({len(result.personas)}, top {top} by offers)")
-    for col in ("persona", "aliases", "identifiers", "groups", "offers", "categories"):
-        table.add_column(col, overflow="fold")
-    table.add_column("first seen")
-    table.add_column("last seen")
+    columns = ["persona", "aliases", "identifiers", "offers", "categories", "last seen"]
+    if wide:
+        columns[3:3] = ["groups"]
+        columns[-1:-1] = ["first seen"]
+    for col in columns:
+        table.add_column(col, overflow="fold", justify="right" if col == "offers" else "left")
     for p in result.personas[:top]:
-        table.add_row(
-            p.persona_id,
-            show(", ".join(p.aliases), 80),
-            _ids(p.identifiers),
-            show(", ".join(result.group_names.get(g, g) for g in p.groups), 120),
-            str(p.offers),
-            ", ".join(p.categories),
-            _day(p.first_seen),
-            _day(p.last_seen),
-        )
+        cells = {
+            "persona": p.persona_id,
+            "aliases": show(", ".join(p.aliases), 80 if wide else 18),
+            "identifiers": _ids(p.identifiers, 6 if wide else 2),
+            "groups": show(", ".join(result.group_names.get(g, g) for g in p.groups), 120),
+            "offers": str(p.offers),
+            "categories": ", ".join(p.categories if wide else p.categories[:2]),
+            "first seen": _day(p.first_seen),
+            "last seen": _day(p.last_seen),
+        }
+        table.add_row(*(cells[col] for col in columns))
     console.print(table)
     if result.excluded:
         ex = Table(title=f"identifiers not linked (used by more than {result.max_shared} authors)")
@@ -82,22 +95,18 @@ def print_personas(result: ActorResult, top: int, console: Console) -> None:
         console.print(ex)
 
 
-def actors_main(argv: list[str] | None = None) -> int:
-    p = _parser("actors")
-    p.add_argument("--top", type=int, default=20, help="personas shown (default 20)")
-    p.add_argument("--graph", help="write the persona graph to FILE.graphml or FILE.gexf")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+def run_actors(args: argparse.Namespace) -> int:
+    from undersight.actors.graph import FORMATS, persona_graph, write_graph
+    from undersight.actors.link import build_personas
+
     if args.graph and Path(args.graph).suffix.lower() not in FORMATS:
-        p.error("--graph: the file must end in .graphml or .gexf")
+        raise UserError("--graph: the file must end in .graphml or .gexf")
+    console = console_for(args)
+    store = open_existing_store(args.db)
     try:
-        store = _open(args.db)
-    except StoreError as exc:
-        print(f"undersight actors: {exc}", file=sys.stderr)
-        return 2
-    console = _console()
-    try:
-        result = build_personas(store, max_shared=args.max_shared)
-        print_personas(result, args.top, console)
+        with console.status("linking authors by shared identifiers"):
+            result = build_personas(store, max_shared=args.max_shared)
+        print_personas(result, args.top, console, wide=args.wide)
         if args.graph:
             graph = persona_graph(result, store)
             path = write_graph(graph, args.graph)
@@ -107,27 +116,30 @@ def actors_main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def actor_main(argv: list[str] | None = None) -> int:
-    p = _parser("actor")
-    p.add_argument("persona", help="persona id (P-...) or an author key (qq:12345)")
-    args = p.parse_args(sys.argv[1:] if argv is None else argv)
+def run_actor(args: argparse.Namespace) -> int:
+    from undersight.actors.link import build_personas
+    from undersight.actors.profile import persona_profile
+
+    console = console_for(args)
+    store = open_existing_store(args.db)
     try:
-        store = _open(args.db)
-    except StoreError as exc:
-        print(f"undersight actor: {exc}", file=sys.stderr)
-        return 2
-    console = _console()
-    try:
-        result = build_personas(store, max_shared=args.max_shared)
+        with console.status("linking authors by shared identifiers"):
+            result = build_personas(store, max_shared=args.max_shared)
         found = result.persona_of(args.persona)
         pid = found.persona_id if found else args.persona
         try:
             prof = persona_profile(result, store, pid)
         except KeyError:
-            print(f"undersight actor: {args.persona}: no such persona", file=sys.stderr)
-            return 2
+            raise UserError(f"{args.persona}: no such persona") from None
     finally:
         store.close()
+    print_profile(prof, console)
+    return 0
+
+
+def print_profile(prof: PersonaProfile, console: Console) -> None:
+    from rich.table import Table
+
     pers = prof.persona
     console.print(f"[bold]{pers.persona_id}[/bold]  {pers.messages} messages, {pers.offers} offers")
     console.print(f"aliases: {show(', '.join(pers.aliases), 300)}", markup=False)
@@ -170,14 +182,3 @@ def actor_main(argv: list[str] | None = None) -> int:
     for month, n in prof.timeline:
         timeline.add_row(month, str(n))
     console.print(timeline)
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``actors ...`` or ``actor ...``: the word picks the command."""
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["actor"]:
-        return actor_main(argv[1:])
-    if argv[:1] == ["actors"]:
-        return actors_main(argv[1:])
-    return actors_main(argv)

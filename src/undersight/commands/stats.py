@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+from undersight.commands.options import (
+    checked_category,
+    checked_confidence,
+    confidence_option,
+    console_for,
+    db_option,
+    tz_option,
+)
+from undersight.errors import UserError
+from undersight.periods import PERIODS
+from undersight.store import Store, open_existing_store
 
-from undersight.analyze.activity import PERIODS
-from undersight.store.base import DEFAULT_DB, Store, StoreError, open_store
-from undersight.store.filters import min_confidence
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
 
 ANALYSES = ("prices", "activity", "mobile", "market", "top")
 # What a terminal shows of each table (column, header); files get every column.
@@ -77,13 +86,21 @@ _SHOWN: dict[str, list[tuple[str, str]]] = {
         ("n_observed", "observed"),
     ],
 }
+# What fits 80 columns (the default on a terminal); --wide shows all of _SHOWN.
+_NARROW: dict[str, tuple[str, ...]] = {
+    "prices": ("period", "category", "basis", "n", "median_usd", "median_ci", "currency"),
+    "activity": ("period", "messages", "offers", "groups", "msgs_per_group_day", "messages_growth"),
+    "mobile": ("category", "basis", "n_mobile", "n_other", "ratio", "ci"),
+    "market": ("method", "estimate", "ci", "n_observed"),
+}
 _NOTES = {"activity": ("period", "coverage_note"), "market": ("method", "note")}
 _PERCENT = ("_growth",)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="undersight stats",
+def register(sub: argparse._SubParsersAction) -> None:
+    ap = sub.add_parser(
+        "stats",
+        help="market analyses: prices, activity, mobile, market, top",
         description="Market analyses of a store: price index, activity, mobile premium, "
         "market size, top sellers and groups.",
     )
@@ -93,12 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{" + ",".join(ANALYSES) + "}",
         help="analyses to run (default: all)",
     )
-    ap.add_argument("--db", help=f"store: a DuckDB file (default {DEFAULT_DB}) or postgresql://...")
+    db_option(ap)
     ap.add_argument("--period", choices=PERIODS, default="year", help="default year")
-    ap.add_argument(
-        "--tz", default="UTC", help="time zone of days and periods (QQ corpora: Asia/Shanghai)"
-    )
-    ap.add_argument("--category", help="price index of one category only")
+    tz_option(ap)
+    ap.add_argument("--category", help="price index of one category id only")
     ap.add_argument("--top", type=int, default=20, help="rows of the top tables (default 20)")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap draws (mobile premium)")
     ap.add_argument("--seed", type=int, default=0, help="bootstrap seed")
@@ -108,22 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="market size: count authors of at least this many sell offers (default 1)",
     )
+    confidence_option(ap)
     ap.add_argument(
-        "--min-confidence",
-        type=float,
-        metavar="P",
-        help="leave out offers whose confidence is below P (0-1; lexicon-only ones count as sure)",
+        "--wide", action="store_true", help="every column on a terminal (default: the main ones)"
     )
     ap.add_argument("--out", help="also write every table into this folder")
     ap.add_argument("--format", choices=("csv", "parquet"), default="csv", help="for --out")
-    return ap
-
-
-def _open(db: str | None) -> Store:
-    target = db or DEFAULT_DB
-    if not target.startswith(("postgresql://", "postgres://")) and not Path(target).exists():
-        raise StoreError(f"{target}: no such store (create one with `undersight ingest`)")
-    return open_store(target)
+    ap.set_defaults(func=run)
 
 
 def tables(store: Store, args: argparse.Namespace) -> dict[str, Callable[[], pd.DataFrame]]:
@@ -150,7 +156,15 @@ def tables(store: Store, args: argparse.Namespace) -> dict[str, Callable[[], pd.
     return {n: every[n] for n in dict.fromkeys(names)}
 
 
+def _is_numeric(column: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(column))
+
+
 def _cell(column: str, value: object) -> str:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if value is pd.NaT:
@@ -174,14 +188,23 @@ def _interval(low: object, high: object) -> str:
     return f"{_cell('', low)} – {_cell('', high)}"
 
 
-def render(name: str, df: pd.DataFrame, console: Console) -> None:
-    """``df`` as a table of the columns :data:`_SHOWN` names, notes below it."""
-    shown = _SHOWN.get(name, [(c, c.replace("_", " ")) for c in df.columns])
+def shown_columns(name: str, columns: list[str], wide: bool) -> list[tuple[str, str]]:
+    """(column, header) pairs a terminal shows of table ``name``: the main ones,
+    or with ``wide`` every one :data:`_SHOWN` lists."""
+    shown = _SHOWN.get(name, [(c, c.replace("_", " ")) for c in columns])
+    if wide or name not in _NARROW:
+        return shown
+    return [(col, header) for col, header in shown if col in _NARROW[name]]
+
+
+def render(name: str, df: pd.DataFrame, console: Console, wide: bool = False) -> None:
+    """``df`` as a table of the columns :func:`shown_columns` picks, notes below it."""
+    from rich.table import Table
+
+    shown = shown_columns(name, list(df.columns), wide)
     table = Table(title=name.replace("_", " "), title_justify="left")
     for col, header in shown:
-        numeric = col.endswith("ci") or (
-            col in df.columns and pd.api.types.is_numeric_dtype(df[col])
-        )
+        numeric = col.endswith("ci") or (col in df.columns and _is_numeric(df[col]))
         table.add_column(header, justify="right" if numeric else "left")
     for _, row in df.iterrows():
         cells = []
@@ -211,39 +234,32 @@ def write(name: str, df: pd.DataFrame, out: Path, fmt: str) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+def run(args: argparse.Namespace) -> int:
+    """``undersight stats``: each analysis asked for, as a table (and a file with --out)."""
+    from undersight.store.filters import min_confidence
+
     unknown = [w for w in args.what if w not in ANALYSES]
     if unknown:
-        parser.error(f"unknown analysis {unknown[0]!r} (choose from {', '.join(ANALYSES)})")
-    console = Console()
-    if not console.is_terminal:  # a file or a pipe: do not squeeze the tables into 80 columns
-        console = Console(width=200)
+        raise UserError(f"unknown analysis {unknown[0]!r} (choose from {', '.join(ANALYSES)})")
+    checked_category(args.category)
+    checked_confidence(args.min_confidence)
+    console = console_for(args)
+    store = open_existing_store(args.db)
     try:
-        store = _open(args.db)
-    except StoreError as exc:
-        print(f"undersight stats: {exc}", file=sys.stderr)
-        return 2
-    if args.min_confidence is not None and not 0.0 <= args.min_confidence <= 1.0:
-        parser.error(
-            f"--min-confidence: a confidence is between 0 and 1, got {args.min_confidence}"
-        )
-    try:
+        from undersight.periods import resolve_tz
+
+        args.tz, why = resolve_tz(store, args.tz)
+        console.print(f"[dim]days and periods in {args.tz} ({why})[/dim]")
         for name, compute in tables(store, args).items():
             with min_confidence(args.min_confidence):
-                df = compute()
-            render(name, df, console)
+                try:
+                    df = compute()
+                except ValueError as exc:
+                    raise UserError(str(exc)) from None
+            render(name, df, console, wide=args.wide)
             if args.out:
                 path = write(name, df, Path(args.out), args.format)
                 console.print(f"wrote {path}", highlight=False)
-    except ValueError as exc:
-        print(f"undersight stats: {exc}", file=sys.stderr)
-        return 2
     finally:
         store.close()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
-"""Command line: ``python -m undersight.synth`` (the ``undersight synth`` command).
+"""``undersight synth``: its options and the run (also ``python -m undersight.synth``).
 
-    python -m undersight.synth --scenario cn-underground-2013 --scale 0.002 --seed 1 --out DIR
-    python -m undersight.synth --qq-groups 4 --telegram-groups 6 --start 2022-01-01 \\
+    undersight synth --scenario cn-underground-2013 --scale 0.002 --seed 1 --out DIR
+    undersight synth --qq-groups 4 --telegram-groups 6 --start 2022-01-01 \\
         --end 2023-12-31 --rate 2022=30,2023=60 --out DIR
 """
 
@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from undersight.errors import UserError
 from undersight.synth.params import SCENARIOS, expected_messages, scenario
 
 
@@ -37,12 +38,29 @@ def _weights(text: str) -> dict[str, float]:
     return out
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="undersight synth",
-        description="Generate a seeded underground-market corpus in real export formats "
-        "(QQ text export, Telegram result.json) with its ground truth.",
+DESCRIPTION = (
+    "Generate a seeded underground-market corpus in real export formats "
+    "(QQ text export, Telegram result.json) with its ground truth (truth.jsonl and "
+    "summary.json beside the exports; `undersight ingest` leaves them out)."
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ap = sub.add_parser(
+        "synth", help="generate a realistic corpus in real export formats", description=DESCRIPTION
     )
+    add_arguments(ap)
+    ap.set_defaults(func=run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options alone (for callers that build parameters from a command line)."""
+    ap = argparse.ArgumentParser(prog="undersight synth", description=DESCRIPTION)
+    add_arguments(ap)
+    return ap
+
+
+def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--out", required=True, help="folder to write into")
     ap.add_argument("--scenario", choices=SCENARIOS, default="custom")
     ap.add_argument("--scale", type=float, default=1.0, help="1.0 = the scenario's full size")
@@ -69,7 +87,6 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--repost-share", type=float, help="share of ads that are verbatim reposts")
     ap.add_argument("--tricky-share", type=float, help="share of ads in hard-to-read forms")
     ap.add_argument("--qq-encoding", choices=("utf-8-sig", "gb18030"))
-    return ap
 
 
 def params_from_args(args: argparse.Namespace) -> Any:
@@ -121,17 +138,15 @@ def params_from_args(args: argparse.Namespace) -> Any:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """Generate a corpus; print where it went and what was planted. 0 on success."""
     from rich.console import Console
 
     console = Console()
-    args = build_parser().parse_args(argv)
     try:
         params = params_from_args(args)
     except (ValueError, KeyError) as exc:
-        console.print(f"[red]undersight synth:[/red] {exc}")
-        return 2
+        raise UserError(str(exc).strip("'\"")) from None
     from undersight.synth.engine import generate
 
     out = Path(args.out)

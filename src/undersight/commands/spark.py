@@ -11,19 +11,21 @@ import sys
 
 import orjson
 
+from undersight.errors import UserError
 from undersight.extract.jsonl import DEFAULT_MAX_LINE_BYTES
 from undersight.spark.inputs import InputError
 
 PROG = "undersight spark"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "spark",
+        help="run the extractor on Apache Spark",
         description="Run the extractor on Apache Spark (pip install 'undersight[spark]').",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser(
+    jobs = parser.add_subparsers(dest="spark_command", required=True, metavar="{extract}")
+    p = jobs.add_parser(
         "extract",
         help="extract every message of a JSONL or Parquet corpus into partitioned Parquet",
         description="Writes OUTPUT/messages (one row per input record, errors included) and "
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="longer records get an error row (default 1 MiB), as in `undersight extract`",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
-    return parser
+    p.set_defaults(func=run)
 
 
 def _is_local(path: str) -> bool:
@@ -132,16 +134,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if summary["errors"] else 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` (after the word ``spark``) and run; 2 on a user error."""
-    from undersight.spark.inputs import InputError
+def run(args: argparse.Namespace) -> int:
+    """``spark extract``; a bad input, output or missing Spark is a one-line error."""
     from undersight.spark.session import SparkUnavailable
 
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     try:
         return cmd_extract(args)
     except (InputError, SparkUnavailable) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        raise UserError(str(exc)) from None

@@ -6,9 +6,14 @@ import argparse
 import importlib.util
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from undersight.export.data import PersonaSource, parse_since
-from undersight.store.base import StoreError, open_store
+from undersight.commands.options import checked_category, db_option
+from undersight.errors import UserError
+from undersight.store import open_existing_store
+
+if TYPE_CHECKING:
+    from undersight.export.data import PersonaSource
 
 MEMORY_LIMIT = "64MB"  # DuckDB's, for exports (the store's default is 512MB)
 
@@ -22,34 +27,37 @@ def _personas() -> PersonaSource | None:
     return getattr(actors, "persona_groups", None)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="undersight export", description=__doc__)
-    sub = parser.add_subparsers(dest="what", required=True)
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "export", help="threat-intelligence exports: stix, misp, tables", description=__doc__
+    )
+    what = parser.add_subparsers(dest="what", required=True, metavar="{stix,misp,tables}")
     for name, text in (
         ("stix", "STIX 2.1 bundle on stdout"),
         ("misp", "MISP event JSON on stdout"),
         ("tables", "offers, prices, contacts as CSV or Parquet"),
     ):
-        p = sub.add_parser(name, help=text)
-        p.add_argument("--db", help="store (default undersight.duckdb) or postgresql://...")
+        p = what.add_parser(name, help=text, description=text)
+        db_option(p)
         p.add_argument("--since", help="only offers posted on or after this date (YYYY-MM-DD)")
         p.add_argument("--category", help="only offers of this category id (and sub-categories)")
         if name == "tables":
             p.add_argument("--out", required=True, help="folder for the tables")
             p.add_argument("--format", dest="fmt", default="csv", choices=("csv", "parquet"))
-    return parser
+        p.set_defaults(func=run)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+def run(args: argparse.Namespace) -> int:
+    from undersight.export.data import parse_since
+
+    checked_category(args.category)
     try:
         since = parse_since(args.since)
-        # exports read the store a key range at a time (undersight.store.chunks), each
-        # range's rows once: a small DuckDB cache keeps memory flat whatever the store's size
-        store = open_store(args.db, memory_limit=MEMORY_LIMIT, bulk_read=True)
-    except (ValueError, StoreError) as exc:
-        print(f"undersight export: {exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    # exports read the store a key range at a time (undersight.store.chunks), each
+    # range's rows once: a small DuckDB cache keeps memory flat whatever the store's size
+    store = open_existing_store(args.db, memory_limit=MEMORY_LIMIT, bulk_read=True)
     try:
         if args.what == "stix":
             from undersight.export.stix import one_persona_per_author, write_bundle
@@ -74,12 +82,6 @@ def main(argv: list[str] | None = None) -> int:
                 store, Path(args.out), args.fmt, since, args.category, _personas()
             ):
                 print(path, file=sys.stderr)
-    except BrokenPipeError:
-        return 0
     finally:
         store.close()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
