@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -83,7 +84,9 @@ def test_ingesting_twice_stores_each_message_once(tmp_path, store_url):
     second = ingest(dump, db)
     assert second.returncode == 0
     assert snapshot(db) == before
-    assert "1,200" in second.stderr.decode()  # the summary counts what was already stored
+    # the summary's row: read, stored, already stored (the first run's row reads 1,200 | 1,200 | 0)
+    assert re.search(r"1,200\s*│\s*0\s*│\s*1,200\s*│", second.stderr.decode())
+    assert re.search(r"1,200\s*│\s*1,200\s*│\s*0\s*│", first.stderr.decode())
 
 
 def test_two_processes_store_exactly_what_one_stores(tmp_path):
@@ -197,12 +200,14 @@ def test_synth_then_ingest_stores_every_generated_message(tmp_path):
     assert gen.returncode == 0, gen.stderr.decode()[-800:]
     truth = [json.loads(line) for line in (out / "truth.jsonl").open(encoding="utf-8")]
     proc = subprocess.run(
-        [EXE, "ingest", str(out / "qq"), "--db", str(db)],
+        [EXE, "ingest", str(out), "--db", str(db)],  # the ground truth beside it is left out
         capture_output=True,
         timeout=600,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr.decode()[-800:]
+    said = " ".join(proc.stderr.decode().split())
+    assert "truth.jsonl: the ground truth" in said and "summary.json: the ground truth" in said
     store = open_store(str(db))
     try:
         (stored,) = store.query("SELECT count(*) FROM messages")[0]

@@ -67,16 +67,21 @@ def print_personas(result: ActorResult, top: int, console: Console, wide: bool =
     from rich.table import Table
 
     table = Table(title=f"personas ({len(result.personas)}, top {top} by offers)")
-    columns = ["persona", "aliases", "identifiers", "offers", "categories", "last seen"]
+    columns = ["persona", "aliases", "identifiers", "offers", "categories"]
     if wide:
         columns[3:3] = ["groups"]
-        columns[-1:-1] = ["first seen"]
+        columns += ["first seen", "last seen"]
     for col in columns:
-        table.add_column(col, overflow="fold", justify="right" if col == "offers" else "left")
+        table.add_column(
+            col,
+            overflow="fold",
+            justify="right" if col == "offers" else "left",
+            min_width=13 if col == "identifiers" else None,  # qq:1234567890 on one line
+        )
     for p in result.personas[:top]:
         cells = {
             "persona": p.persona_id,
-            "aliases": show(", ".join(p.aliases), 80 if wide else 18),
+            "aliases": show(", ".join(p.aliases), 80 if wide else 14),
             "identifiers": _ids(p.identifiers, 6 if wide else 2),
             "groups": show(", ".join(result.group_names.get(g, g) for g in p.groups), 120),
             "offers": str(p.offers),

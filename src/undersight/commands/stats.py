@@ -88,10 +88,12 @@ _SHOWN: dict[str, list[tuple[str, str]]] = {
 }
 # What fits 80 columns (the default on a terminal); --wide shows all of _SHOWN.
 _NARROW: dict[str, tuple[str, ...]] = {
-    "prices": ("period", "category", "basis", "n", "median_usd", "median_ci", "currency"),
+    "prices": ("period", "category", "unit", "billing_period", "n", "median_usd", "median_ci"),
     "activity": ("period", "messages", "offers", "groups", "msgs_per_group_day", "messages_growth"),
     "mobile": ("category", "basis", "n_mobile", "n_other", "ratio", "ci"),
     "market": ("method", "estimate", "ci", "n_observed"),
+    "top_sellers": ("author_key", "name", "offers", "categories", "groups", "last_seen"),
+    "top_groups": ("name", "messages", "offers", "sellers", "categories"),
 }
 _NOTES = {"activity": ("period", "coverage_note"), "market": ("method", "note")}
 _PERCENT = ("_growth",)
@@ -194,6 +196,8 @@ def shown_columns(name: str, columns: list[str], wide: bool) -> list[tuple[str, 
     shown = _SHOWN.get(name, [(c, c.replace("_", " ")) for c in columns])
     if wide or name not in _NARROW:
         return shown
+    if name not in _SHOWN:
+        shown = [(c, h) for c, h in shown if c in _NARROW[name]]
     return [(col, header) for col, header in shown if col in _NARROW[name]]
 
 
@@ -213,6 +217,8 @@ def render(name: str, df: pd.DataFrame, console: Console, wide: bool = False) ->
                 cells.append(_interval(row["median_ci_low_usd"], row["median_ci_high_usd"]))
             elif col == "ci":
                 cells.append(_interval(row["ci_low"], row["ci_high"]))
+            elif not wide and col.endswith("_seen") and _cell(col, row[col]) != "–":
+                cells.append(_cell(col, row[col])[:10])  # the day
             else:
                 cells.append(_cell(col, row[col]))
         table.add_row(*cells)

@@ -21,6 +21,7 @@ report with position ``file`` and a one-line reason, and the run goes on.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import zipfile
@@ -129,7 +130,11 @@ def sniff(path: Input, readers: Mapping[str, Reader] | None = None) -> Reader:
     if not head.strip():
         raise InputError(str(path), "empty file")
     for reader in table.values():
-        if reader.sniff(path, head):  # type: ignore[arg-type]
+        try:
+            fits = reader.sniff(path, head)  # type: ignore[arg-type]
+        except (ValueError, UnicodeError, csv.Error):  # a third-party reader choking on bytes
+            fits = False
+        if fits:
             return reader
     raise InputError(str(path), f"unrecognized format; name one with --format ({', '.join(table)})")
 

@@ -216,9 +216,9 @@ class CsvReader(_Tabular):
         text = first.decode(detect_encoding(head), errors="replace")
         try:
             dialect = csv.Sniffer().sniff(text, delimiters=",;\t|")
-        except csv.Error:
+            header = next(csv.reader([text], dialect))
+        except (csv.Error, StopIteration):  # binary or one odd line: not CSV
             return False
-        header = next(csv.reader([text], dialect))
         return len(header) > 1 and any(col in header for col in self.columns("text"))
 
     def read(self, path: Path, report: ReadReport) -> Iterator[Message]:
