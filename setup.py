@@ -26,20 +26,13 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 
-# The modules every message passes through, compiled together (one shared
-# library, so calls between them are native calls).
+# The modules every message passes through (src/undersight/hot_modules.txt, the
+# one list), compiled together: one shared library, so calls between them are
+# native calls.
 COMPILED = [
-    "src/undersight/text/numbers.py",
-    "src/undersight/text/normalize.py",
-    "src/undersight/extract/matcher.py",
-    "src/undersight/extract/contacts.py",
-    "src/undersight/extract/prices.py",
-    "src/undersight/extract/offer.py",
-    "src/undersight/extract/records.py",
-    "src/undersight/extract/pipeline.py",
-    "src/undersight/extract/jsonl.py",
-    "src/undersight/learn/features.py",
-    "src/undersight/learn/classifier.py",
+    f"src/{line.strip().replace('.', '/')}.py"
+    for line in (ROOT / "src" / "undersight" / "hot_modules.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 ]
 # mypyc type-checks what it compiles; third-party packages are taken as
 # untyped, whether or not the build environment has them (the same C code).

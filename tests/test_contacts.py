@@ -69,7 +69,14 @@ def test_each_identifier_once_as_its_most_specific_type():
     found = contacts("t.me/shopbot and https://t.me/shopbot and @shopbot, site shop.example.com/x")
     assert found.count(("telegram", "shopbot")) == 1
     assert ("url", "shop.example.com/x") not in found  # no scheme: kept as the domain only
-    assert [t for t, _ in found].count("domain") <= 1
+    assert [t for t, _ in found].count("domain") == 1
+    assert ("domain", "shop.example.com") in found  # (detection off would find none)
+
+
+def test_domains_and_ips_are_found_beside_their_look_alikes():
+    found = contacts("panel at shop.example.com or 203.0.113.7, download setup.exe v1.2.3.4.5")
+    assert ("domain", "shop.example.com") in found and ("ip", "203.0.113.7") in found
+    assert ("domain", "setup.exe") not in found and not any(v == "1.2.3.4" for _, v in found)
 
 
 def test_contacts_are_reported_on_chatter_too():

@@ -1,6 +1,7 @@
 import pytest
 
 from undersight import extract
+from undersight.extract.pipeline import Extractor, model_choice
 
 
 @pytest.mark.parametrize(
@@ -78,4 +79,9 @@ def test_platforms():
 def test_extraction_is_deterministic_and_pure():
     text = "出 100个肉鸡50元 包月300 微信 abc_123x"
     assert extract(text, "2013-01-01") == extract(text, "2013-01-01")
+    fresh = [
+        Extractor(cache_size=0, model=model_choice()).extract(text, "2013-01-01") for _ in range(2)
+    ]
+    assert fresh[0] == fresh[1] == extract(text, "2013-01-01")  # not the memo cache's copy
+    assert fresh[0] is not fresh[1] and fresh[0].offer and len(fresh[0].prices) == 2
     assert extract(text, "2013-01-01").prices[0].usd != extract(text, "2022-01-01").prices[0].usd

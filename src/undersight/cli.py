@@ -329,6 +329,7 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--jobs", type=int, help="extraction processes (default: every core)")
     p.add_argument("--batch-size", type=int, default=2000, help="messages per transaction")
+    _model_options(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(
@@ -341,6 +342,7 @@ def _store_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--all", action="store_true", help="re-extract every message, not only stale ones"
     )
+    _model_options(p)
     p.set_defaults(func=cmd_reextract)
 
 
@@ -371,6 +373,7 @@ def _parse_mapping(raw: str | None) -> dict[str, str] | None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from undersight.ingest.command import run_ingest
 
+    _choose_model(args)
     if args.from_parquet is not None or not args.paths:
         return _ingest_from_parquet(args)
     for p in args.paths:
@@ -412,6 +415,7 @@ def _ingest_from_parquet(args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     from undersight.ingest.command import run_reextract
 
+    _choose_model(args)
     run_reextract(args.db, everything=args.all)
     return 0
 

@@ -593,26 +593,19 @@ def extract(text: str, date: dt.date | dt.datetime | str | None = None) -> Extra
 
 # The modules every message passes through, compiled to C by mypyc when the
 # package is built with it (setup.py): identical results, about 1.5x faster.
-HOT_MODULES: Final = (
-    "undersight.text.numbers",
-    "undersight.text.normalize",
-    "undersight.extract.matcher",
-    "undersight.extract.contacts",
-    "undersight.extract.prices",
-    "undersight.extract.offer",
-    "undersight.extract.records",
-    "undersight.extract.pipeline",
-    "undersight.extract.jsonl",
-    "undersight.learn.features",
-    "undersight.learn.classifier",
-)
+def hot_modules() -> tuple[str, ...]:
+    """The modules the build compiles (``hot_modules.txt``, which setup.py reads)."""
+    from importlib import resources
+
+    text = resources.files("undersight").joinpath("hot_modules.txt").read_text("utf-8")
+    return tuple(s for s in (ln.strip() for ln in text.splitlines()) if s and s[0] != "#")
 
 
 def compiled_modules() -> dict[str, bool]:
-    """Whether each of :data:`HOT_MODULES` runs compiled (an extension module
+    """Whether each of :func:`hot_modules` runs compiled (an extension module
     built by mypyc) rather than from its ``.py`` source."""
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
     return {
         name: (getattr(importlib.import_module(name), "__file__", None) or "").endswith(suffixes)
-        for name in HOT_MODULES
+        for name in hot_modules()
     }

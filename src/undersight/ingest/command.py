@@ -147,7 +147,8 @@ def run_reextract(db: str | None, everything: bool, console: Console | None = No
     console = console or Console(stderr=True)
     store = open_existing_store(db)
     try:
-        count = reextract(store, everything=everything)
+        with console.status(f"re-extracting {'every' if everything else 'each stale'} message"):
+            count = reextract(store, everything=everything)
     finally:
         store.close()
     console.print(f"re-extracted {count:,} messages in {store.url}")
