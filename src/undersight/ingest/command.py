@@ -135,7 +135,7 @@ def run_ingest(
     )
     console.print(table)
     for note in report.notes:
-        console.print(f"[dim]left out[/dim] {note}", markup=True, highlight=False)
+        console.print(f"[dim]left out[/dim] {note}", markup=True, highlight=False, soft_wrap=True)
     for problem in summary.problems[:20]:
         console.print(f"[yellow]not read[/yellow] {problem}", markup=True, highlight=False)
     if len(summary.problems) > 20:
