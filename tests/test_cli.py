@@ -82,7 +82,7 @@ def test_options_are_checked_before_anything_runs(sample_store, tmp_path, capsys
     assert main(["stats", "--db", str(sample_store), "--category", "ddos/stresser", "prices"]) == 0
     capsys.readouterr()
     assert main(["ingest", str(sample_folder()), "--map", "txt=content"]) == 2
-    assert "unknown field 'txt'" in capsys.readouterr().err
+    assert "--map: unknown Message field(s) in mapping: txt" in capsys.readouterr().err
     helps = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert "author_name" in helps["ingest"].format_help()  # the --map fields are listed
 
@@ -141,6 +141,24 @@ def test_plain_text_lines_with_channel_and_date(tmp_path, capsys):
     assert [r[0] for r in rows] == ["forum:analyst:1", "forum:analyst:3"]  # line numbers
     assert {r[1].date().isoformat() for r in rows} == {"2024-03-01"}
     assert offers == 2
+
+
+def test_plain_text_in_utf16_reads_the_same_lines(tmp_path):
+    notes = tmp_path / "notes16.txt"
+    notes.write_text(
+        "出售 肉鸡 100个50元 联系QQ 123456789\r\n\r\nselling cvv $15 each\r\n", "utf-16"
+    )
+    db = tmp_path / "u.duckdb"
+    assert main(["ingest", str(notes), "--format", "text", "--db", str(db), "--jobs", "1"]) == 0
+    store = open_store(str(db))
+    try:
+        rows = store.query("SELECT key, text FROM messages ORDER BY key")
+    finally:
+        store.close()
+    assert rows == [
+        ("forum:notes16:1", "出售 肉鸡 100个50元 联系QQ 123456789"),
+        ("forum:notes16:3", "selling cvv $15 each"),
+    ]
 
 
 def test_a_lexicon_folder_extends_the_extractor_without_code(tmp_path, capsys):

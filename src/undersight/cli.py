@@ -355,7 +355,7 @@ def _iso_date(value: str) -> dt.datetime:
 
 
 def _parse_mapping(raw: str | None) -> dict[str, str] | None:
-    from undersight.ingest.tabular import FIELDS
+    from undersight.ingest.tabular import check_mapping
 
     if not raw:
         return None
@@ -364,9 +364,11 @@ def _parse_mapping(raw: str | None) -> dict[str, str] | None:
         field, sep, column = part.partition("=")
         if not sep or not field.strip() or not column.strip():
             raise UserError(f"--map: expected field=column pairs, got {part!r}")
-        if field.strip() not in FIELDS:
-            raise UserError(f"--map: unknown field {field.strip()!r} (fields: {', '.join(FIELDS)})")
         mapping[field.strip()] = column.strip()
+    try:
+        check_mapping(mapping)  # before the store is opened
+    except ValueError as exc:
+        raise UserError(f"--map: {exc}") from None
     return mapping
 
 

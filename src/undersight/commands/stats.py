@@ -21,7 +21,7 @@ from undersight.commands.options import (
     tz_option,
 )
 from undersight.errors import UserError
-from undersight.periods import PERIODS
+from undersight.periods import PERIODS, resolve_tz
 from undersight.store import Store, open_existing_store
 
 if TYPE_CHECKING:
@@ -252,8 +252,6 @@ def run(args: argparse.Namespace) -> int:
     console = console_for(args)
     store = open_existing_store(args.db)
     try:
-        from undersight.periods import resolve_tz
-
         args.tz, why = resolve_tz(store, args.tz)
         console.print(f"[dim]days and periods in {args.tz} ({why})[/dim]")
         for name, compute in tables(store, args).items():

@@ -21,6 +21,7 @@ from undersight.model import Message
 
 UTC = dt.UTC
 HEAD_BYTES = 64 * 1024  # what sniffing and encoding detection look at
+MAX_LINE_CHARS = 1024 * 1024  # longer lines of a text export are reported, not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +140,19 @@ def open_text(path: Path) -> io.TextIOWrapper:
     with path.open("rb") as probe:
         encoding = detect_encoding(probe.read(HEAD_BYTES))
     return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline=None)
+
+
+def iter_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, str | None]]:
+    """``(number, line without newline)``; None for a line over ``MAX_LINE_CHARS``."""
+    number = 0
+    while True:
+        line = text.readline(MAX_LINE_CHARS)
+        if not line:
+            return
+        number += 1
+        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
+            while line and not line.endswith("\n"):  # drop the rest of the long line
+                line = text.readline(MAX_LINE_CHARS)
+            yield number, None
+            continue
+        yield number, line.rstrip("\n")

@@ -35,16 +35,14 @@ Positions are ``line N``, the line of the header.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from undersight.ingest.base import ReadReport, detect_encoding, open_text
+from undersight.ingest.base import ReadReport, detect_encoding, iter_lines, open_text
 from undersight.model import Message
 
-MAX_LINE_CHARS = 1024 * 1024
 CHINA = dt.timezone(dt.timedelta(hours=8), "UTC+8")
 SYSTEM_ACCOUNTS = frozenset({"10000"})
 
@@ -58,22 +56,6 @@ OBJECT = re.compile(r"^消息对象[:：](.*)$")
 PREAMBLE = ("消息记录", "消息分组")
 TITLE = "消息记录（此消息记录为文本格式"
 _SNIFF_OBJECT = re.compile(r"^消息对象[:：]", re.M)
-
-
-def iter_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, str | None]]:
-    """``(number, line without newline)``; None for a line over ``MAX_LINE_CHARS``."""
-    number = 0
-    while True:
-        line = text.readline(MAX_LINE_CHARS)
-        if not line:
-            return
-        number += 1
-        if len(line) >= MAX_LINE_CHARS and not line.endswith("\n"):
-            while line and not line.endswith("\n"):  # drop the rest of the long line
-                line = text.readline(MAX_LINE_CHARS)
-            yield number, None
-            continue
-        yield number, line.rstrip("\n")
 
 
 def parse_header(line: str) -> tuple[dt.datetime, str, str] | None:

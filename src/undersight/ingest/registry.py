@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from undersight.ingest.base import Reader, ReadReport, short
+from undersight.ingest.base import HEAD_BYTES, Reader, ReadReport, short
 from undersight.ingest.discord import DiscordReader
 from undersight.ingest.qq import QQReader
 from undersight.ingest.tabular import CsvReader, JsonlReader
@@ -39,7 +39,6 @@ from undersight.ingest.telegram import TelegramReader
 from undersight.ingest.text import TextReader
 from undersight.model import Message
 
-HEAD_BYTES = 64 * 1024
 MAX_TOTAL_BYTES = 2 * 1024**3  # all members of one archive, expanded
 MAX_RATIO = 200  # expanded : compressed, per member
 RATIO_MIN_BYTES = 1024 * 1024  # small members compress freely (a run of spaces) and are harmless

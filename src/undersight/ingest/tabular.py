@@ -93,15 +93,23 @@ def parse_date(value: Any, what: str = "date") -> dt.datetime | None:
     return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 
+def check_mapping(mapping: Mapping[str, str] | None) -> None:
+    """ValueError naming every field of ``mapping`` that is not a Message field."""
+    unknown = set(mapping or {}) - set(FIELDS)
+    if unknown:
+        raise ValueError(
+            f"unknown Message field(s) in mapping: {', '.join(sorted(unknown))}"
+            f" (fields: {', '.join(FIELDS)})"
+        )
+
+
 class _Tabular:
     """What the JSONL and CSV readers share: the mapping and record -> Message."""
 
     name = ""
 
     def __init__(self, mapping: Mapping[str, str] | None = None, platform: str = "forum") -> None:
-        unknown = set(mapping or {}) - set(FIELDS)
-        if unknown:
-            raise ValueError(f"unknown Message field(s) in mapping: {', '.join(sorted(unknown))}")
+        check_mapping(mapping)
         self.mapping = dict(mapping or {})
         self.platform = platform
 

@@ -13,12 +13,11 @@ reported and skipped, blank ones skipped.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from undersight.extract.jsonl import read_lines
-from undersight.ingest.base import HEAD_BYTES, ReadReport, detect_encoding
+from undersight.ingest.base import HEAD_BYTES, ReadReport, detect_encoding, iter_lines, open_text
 from undersight.model import Message
 
 MAX_LINE_BYTES = 1024 * 1024
@@ -67,12 +66,12 @@ class TextReader:
     def _utf16(
         self, path: Path, source: str, channel: str, report: ReadReport
     ) -> Iterator[Message]:
-        with io.TextIOWrapper(path.open("rb"), encoding="utf-16", errors="replace") as text:
-            for number, line in enumerate(text, 1):
-                if len(line) > MAX_LINE_BYTES:
+        with open_text(path) as text:  # (UTF-16: bytes cannot be split into lines)
+            for number, line in iter_lines(text):
+                if line is None:
                     report.fail(source, f"line {number}", "line over 1 MiB, skipped")
                     continue
-                message = self._message(line.rstrip("\r\n"), channel, source, number, report)
+                message = self._message(line, channel, source, number, report)
                 if message is not None:
                     yield message
 

@@ -66,17 +66,18 @@ def _weights(raw: Any, where: str) -> dict[str, float]:
 
 def _read(directory: Path | None, name: str) -> tuple[str, Any]:
     """A lexicon file from ``directory`` where it holds one, else the bundled one."""
+    where: Path | str = name
     if directory is not None and (directory / name).is_file():
+        where = directory / name
         try:
-            text = (directory / name).read_text(encoding="utf-8")
+            text = where.read_text(encoding="utf-8")
         except (OSError, UnicodeError) as exc:
-            raise LexiconError(f"{directory / name}: cannot read: {exc}") from None
+            raise LexiconError(f"{where}: cannot read: {exc}") from None
     else:
         text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     try:
         return text, yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        where = directory / name if directory is not None else name
         raise LexiconError(f"{where}: {str(exc).splitlines()[0]}") from None
 
 
