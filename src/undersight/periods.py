@@ -21,4 +21,4 @@ def resolve_tz(store: Store, tz: str) -> tuple[str, str]:
     platforms = {str(p) for (p,) in store.query("SELECT DISTINCT platform FROM sources")}
     if platforms == {"qq"}:
         return CHINA_TZ, "every source is a QQ group, whose exports keep China time"
-    return "UTC", "not every source is a QQ group (their exports keep China time)"
+    return "UTC", "some sources are not QQ groups"
